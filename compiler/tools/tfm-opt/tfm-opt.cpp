@@ -1,0 +1,24 @@
+//===- tfm-opt.cpp - the tfm optimizer driver -------------------*- C++ -*-===//
+
+#include "tfm/IR/TfmDialect.h"
+#include "tfm/Transforms/Passes.h"
+#include "tfmc/Pipelines.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::tfm::registerTfmPasses();
+  mlir::tfm::registerTfmPipelines();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::tfm::TfmDialect>();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "tfm optimizer driver\n", registry));
+}

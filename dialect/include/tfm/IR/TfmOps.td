@@ -1,0 +1,296 @@
+//===- TfmOps.td - tfm operations --------------------------*- tablegen -*-===//
+
+#ifndef TFM_OPS_TD
+#define TFM_OPS_TD
+
+include "tfm/IR/TfmDialect.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Tfm_PositionalEncodingKind : I32EnumAttr<"PositionalEncodingKind",
+    "kind of positional encoding", [
+      I32EnumAttrCase<"sinusoidal", 0>,
+      I32EnumAttrCase<"learned", 1>
+    ]> {
+  let cppNamespace = "::mlir::tfm";
+}
+
+def Tfm_GeluApproximation : I32EnumAttr<"GeluApproximation",
+    "approximation used by gelu", [
+      I32EnumAttrCase<"none", 0>,
+      I32EnumAttrCase<"tanh", 1>
+    ]> {
+  let cppNamespace = "::mlir::tfm";
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def Tfm_AttentionOp : Tfm_Op<"attention", [Pure]> {
+  let summary = "scaled dot-product attention";
+  let description = [{
+    Computes `softmax(Q·Kᵀ·scale + mask)·V` for queries `[B, H, Sq, D]`,
+    keys `[B, H, Skv, D]` and values `[B, H, Skv, Dv]`, giving
+    `[B, H, Sq, Dv]`.
+
+    - `scale` defaults to `1/sqrt(D)`.
+    - `mask` is optional. An `i1` mask keeps a key where it is `true`; a
+      floating-point mask is added to the scores (`-inf` hides a key). Its
+      shape broadcasts to `[B, H, Sq, Skv]` with trailing alignment: each of
+      its dimensions is 1 or equal to the one it lines up with.
+    - `causal` hides future keys without materializing a mask. It is aligned
+      bottom-right: query `i` sees key `j` when `j <= i + Skv - Sq`, so a
+      decode step with `Sq = 1` sees the whole cache.
+
+    A query whose keys are all hidden yields zeros (PyTorch gives NaN).
+
+    ```mlir
+    %o = tfm.attention %q, %k, %v mask(%m : tensor<2x1x1x7xi1>) causal
+        : tensor<2x4x5x16xf32>, tensor<2x4x7x16xf32>, tensor<2x4x7x16xf32>
+        -> tensor<2x4x5x16xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$query, Tfm_FloatTensor:$key,
+                   Tfm_FloatTensor:$value, Optional<Tfm_MaskTensor>:$mask,
+                   OptionalAttr<F32Attr>:$scale, UnitAttr:$causal);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`scale` `(` $scale^ `)`)?
+    (`causal` $causal^)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "multi-head attention with input and output projections";
+  let description = [{
+    `torch.nn.MultiheadAttention` with `batch_first=True`: query `[B, Sq, E]`,
+    key `[B, Skv, Kdim]`, value `[B, Skv, Vdim]` → `[B, Sq, E]`.
+
+    - `in_proj` takes either one packed weight `[3E, E]` (rows packed q, k, v;
+      then Kdim = Vdim = E) or three separate weights `[E, E]`, `[E, Kdim]`,
+      `[E, Vdim]`.
+    - `in_bias` is optional: one packed bias `[3E]` or three biases `[E]`.
+    - `out_proj` is the weight `[E, E]`, `out_bias` the optional bias `[E]`.
+    - `heads` must divide E.
+    - `key_padding_mask` `[B, Skv]`: `i1` with `true` = attend (the opposite of
+      PyTorch's polarity), or an additive float mask.
+    - `attn_mask` `[Sq, Skv]` or `[B·heads, Sq, Skv]`: `i1` with `true` =
+      attend, or additive float.
+    - `causal` adds a look-ahead mask (bottom-right aligned).
+
+    Fully masked query rows yield zeros before the output projection.
+  }];
+  let arguments = (ins Tfm_FloatTensor:$query, Tfm_FloatTensor:$key,
+                   Tfm_FloatTensor:$value,
+                   Variadic<Tfm_FloatTensor>:$in_proj_weights,
+                   Variadic<Tfm_FloatTensor>:$in_proj_biases,
+                   Tfm_FloatTensor:$out_proj_weight,
+                   Optional<Tfm_FloatTensor>:$out_proj_bias,
+                   Optional<Tfm_MaskTensor>:$key_padding_mask,
+                   Optional<Tfm_MaskTensor>:$attn_mask,
+                   I64Attr:$num_heads, UnitAttr:$causal);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `heads` `(` $num_heads `)`
+    `in_proj` `(` $in_proj_weights `:` type($in_proj_weights) `)`
+    (`in_bias` `(` $in_proj_biases^ `:` type($in_proj_biases) `)`)?
+    `out_proj` `(` $out_proj_weight `:` type($out_proj_weight) `)`
+    (`out_bias` `(` $out_proj_bias^ `:` type($out_proj_bias) `)`)?
+    (`key_padding_mask` `(` $key_padding_mask^ `:` type($key_padding_mask) `)`)?
+    (`attn_mask` `(` $attn_mask^ `:` type($attn_mask) `)`)?
+    (`causal` $causal^)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Masks
+//===----------------------------------------------------------------------===//
+
+def Tfm_CausalMaskOp : Tfm_Op<"causal_mask", [Pure]> {
+  let summary = "look-ahead mask as a value";
+  let description = [{
+    An `[Sq, Skv]` mask where query `i` may attend to key `j` when
+    `j <= i + Skv - Sq` (bottom-right aligned, as `tfm.attention`'s `causal`).
+    With an `i1` element type, `true` means attend; with a float element type
+    the mask is additive (0 or `-inf`). Dynamic sizes are given as operands,
+    one per `?` in the result type, in order.
+
+    ```mlir
+    %m = tfm.causal_mask : tensor<5x5xi1>
+    %d = tfm.causal_mask (%sq, %skv) : tensor<?x?xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Index>:$dynamic_sizes);
+  let results = (outs Tfm_MaskTensor:$result);
+  let assemblyFormat = [{
+    (`(` $dynamic_sizes^ `)`)? attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_PaddingMaskOp : Tfm_Op<"padding_mask", [Pure]> {
+  let summary = "key padding mask from token ids or from lengths";
+  let description = [{
+    Two forms, both giving an `i1` mask `[B, S]` with `true` = a real token:
+
+    - with `pad(N)`, the input is token ids `[B, S]`; position `(b, s)` is
+      true where `ids[b, s] != N`;
+    - without it, the input is lengths `[B]`; position `(b, s)` is true where
+      `s < lengths[b]`. When `S` is dynamic, `seq_len(%s)` gives it.
+
+    ```mlir
+    %m = tfm.padding_mask %ids pad(0) : tensor<2x7xi64> -> tensor<2x7xi1>
+    %n = tfm.padding_mask %len seq_len(%s) : tensor<2xi32> -> tensor<2x?xi1>
+    ```
+  }];
+  let arguments = (ins Tfm_IntTensor:$input, Optional<Index>:$seq_len,
+                   OptionalAttr<I64Attr>:$pad_id);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $input (`pad` `(` $pad_id^ `)`)? (`seq_len` `(` $seq_len^ `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Positional encoding and embeddings
+//===----------------------------------------------------------------------===//
+
+def Tfm_PositionalEncodingOp : Tfm_Op<"positional_encoding",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "adds a positional encoding to [B, S, E] input";
+  let description = [{
+    - `sinusoidal`: as in "Attention Is All You Need",
+      `PE(p, 2i) = sin(p / 10000^(2i/E))`, `PE(p, 2i+1) = cos(p / 10000^(2i/E))`;
+      E must be even.
+    - `learned`: rows of `table` `[maxS, E]`.
+
+    Position `p` of row `b` is `s + offset[b]` when the optional `offset`
+    (one integer per batch row) is given, for incremental decoding. Learned
+    positions beyond the table are clamped to its last row.
+
+    ```mlir
+    %y = tfm.positional_encoding sinusoidal %x : tensor<2x7x16xf32> -> tensor<2x7x16xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_PositionalEncodingKind:$kind,
+                   Tfm_FloatTensor:$input, Optional<Tfm_FloatTensor>:$table,
+                   Optional<Tfm_IntTensor>:$offset);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $kind $input (`table` `(` $table^ `:` type($table) `)`)?
+    (`offset` `(` $offset^ `:` type($offset) `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_EmbeddingOp : Tfm_Op<"embedding", [Pure]> {
+  let summary = "table lookup of token ids";
+  let description = [{
+    Gathers rows of `table` `[V, E]` for integer `ids` of any shape, giving
+    `ids.shape + [E]`. Ids outside `[0, V)` are clamped for memory safety;
+    model executables reject them before they get here.
+  }];
+  let arguments = (ins Tfm_IntTensor:$ids, Tfm_FloatTensor:$table);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $ids `,` $table attr-dict `:` type($ids) `,` type($table) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization, projections, activations
+//===----------------------------------------------------------------------===//
+
+def Tfm_SoftmaxOp : Tfm_Op<"softmax", [Pure]> {
+  let summary = "numerically stable softmax along one axis";
+  let description = [{
+    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (negative values
+    count from the end, as in PyTorch).
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `axis` `(` $axis `)` attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_LayerNormOp : Tfm_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "layer normalization over the last dimension";
+  let description = [{
+    `(x - mean) / sqrt(var + eps) * weight + bias` over the last dimension N,
+    with the biased variance, as `torch.nn.functional.layer_norm`. `weight`
+    and `bias` `[N]` are optional.
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input,
+                   Optional<Tfm_FloatTensor>:$weight,
+                   Optional<Tfm_FloatTensor>:$bias,
+                   DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` `(` $weight^ `:` type($weight) `)`)?
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_LinearOp : Tfm_Op<"linear", [Pure]> {
+  let summary = "x·Wᵀ + b with PyTorch's [out, in] weight layout";
+  let description = [{
+    Input `[..., in]`, weight `[out, in]`, optional bias `[out]` →
+    `[..., out]`, as `torch.nn.functional.linear`.
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
+                   Optional<Tfm_FloatTensor>:$bias);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` `(` $bias^ `:` type($bias) `)`)?
+    attr-dict `:` type($input) `,` type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_ReluOp : Tfm_Op<"relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "max(x, 0) elementwise";
+  let arguments = (ins Tfm_FloatTensor:$input);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Tfm_GeluOp : Tfm_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit elementwise";
+  let description = [{
+    `x·Φ(x)` with the erf form by default, or PyTorch's tanh approximation
+    with `approximate = tanh`.
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input,
+                   DefaultValuedAttr<Tfm_GeluApproximation,
+                       "::mlir::tfm::GeluApproximation::none">:$approximate);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`approximate` `(` $approximate^ `)`)? attr-dict `:` type($input)
+  }];
+}
+
+#endif // TFM_OPS_TD

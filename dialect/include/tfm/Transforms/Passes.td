@@ -1,0 +1,44 @@
+//===- Passes.td - tfm passes -----------------------------*- tablegen -*-===//
+
+#ifndef TFM_TRANSFORMS_PASSES_TD
+#define TFM_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TfmDecomposeMultiHeadAttention
+    : Pass<"tfm-decompose-multi-head-attention"> {
+  let summary = "Split tfm.multi_head_attention into projections and "
+                "tfm.attention";
+  let description = [{
+    Rewrites each `tfm.multi_head_attention` into `tfm.linear` projections of
+    the query, key and value, a head split (`tensor.expand_shape` and a
+    transpose to `[B, H, S, D]`), one `tfm.attention` carrying the combined
+    masks and the causal flag, a head merge and the output projection.
+    Key-padding and attention masks are combined into one mask operand that
+    broadcasts to `[B, H, Sq, Skv]`.
+  }];
+  let dependentDialects = [
+    "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def TfmLowerToLinalg : Pass<"tfm-lower-to-linalg"> {
+  let summary = "Lower tfm ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Lowers every tfm op except `tfm.multi_head_attention` (decompose it
+    first) to `linalg` named ops where they exist and `linalg.generic`
+    otherwise. `tfm.attention` becomes matmul, scale, mask, a numerically
+    stable softmax (row maximum subtracted) and matmul; a row whose keys are
+    all masked yields zeros, never NaN.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect"
+  ];
+}
+
+#endif // TFM_TRANSFORMS_PASSES_TD

@@ -1,0 +1,474 @@
+//===- TfmOps.cpp - verifiers of the tfm operations -------------*- C++ -*-===//
+//
+// Every verifier names the operand and the sizes involved, so that a model
+// author can find the inconsistent tensor without reading the verifier.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/IR/TfmOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+#include "tfm/IR/TfmEnums.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Shape-checking helpers shared by the verifiers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A tensor operand or result together with the name the diagnostics use.
+struct Named {
+  StringRef name;
+  RankedTensorType type;
+  int64_t dim(unsigned i) const { return type.getDimSize(i); }
+};
+
+/// Checks the shapes of one op, emitting the first inconsistency found.
+class ShapeChecker {
+public:
+  explicit ShapeChecker(Operation *op) : op(op) {}
+
+  static std::string str(int64_t size) {
+    return ShapedType::isDynamic(size) ? "?" : std::to_string(size);
+  }
+  static bool compatible(int64_t a, int64_t b) {
+    return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+  }
+
+  LogicalResult rank(Named t, int64_t expected) {
+    if (t.type.getRank() == expected)
+      return success();
+    return op->emitOpError() << t.name << " must have rank " << expected
+                             << ", got rank " << t.type.getRank() << " ("
+                             << t.type << ")";
+  }
+
+  LogicalResult minRank(Named t, int64_t expected) {
+    if (t.type.getRank() >= expected)
+      return success();
+    return op->emitOpError() << t.name << " must have rank at least "
+                             << expected << ", got " << t.type;
+  }
+
+  /// `what` names the meaning of the two dimensions, e.g. "batch size".
+  LogicalResult sameDim(StringRef what, Named a, unsigned da, Named b,
+                        unsigned db) {
+    if (compatible(a.dim(da), b.dim(db)))
+      return success();
+    return op->emitOpError()
+           << what << " mismatch: " << a.name << " dimension " << da << " is "
+           << str(a.dim(da)) << " but " << b.name << " dimension " << db
+           << " is " << str(b.dim(db));
+  }
+
+  /// Checks that dimension `da` of `a` equals the number `expected`.
+  LogicalResult dimIs(StringRef what, Named a, unsigned da, int64_t expected,
+                      StringRef why) {
+    if (compatible(a.dim(da), expected))
+      return success();
+    return op->emitOpError() << a.name << " dimension " << da << " (" << what
+                             << ") is " << str(a.dim(da)) << ", expected "
+                             << str(expected) << " " << why;
+  }
+
+  LogicalResult sameElementType(Named a, Named b) {
+    if (a.type.getElementType() == b.type.getElementType())
+      return success();
+    return op->emitOpError()
+           << b.name << " element type " << b.type.getElementType()
+           << " does not match " << a.name << " element type "
+           << a.type.getElementType();
+  }
+
+  /// A mask is i1 (keep) or additive with the element type of `data`.
+  LogicalResult maskElementType(Named mask, Named data) {
+    Type elt = mask.type.getElementType();
+    if (elt.isInteger(1) || elt == data.type.getElementType())
+      return success();
+    return op->emitOpError()
+           << mask.name << " element type must be i1 or "
+           << data.type.getElementType() << " (additive), got " << elt;
+  }
+
+  /// `mask` broadcasts to `target` with trailing alignment: each of its
+  /// dimensions is 1 or equal to the one it lines up with.
+  LogicalResult broadcastsTo(Named mask, ArrayRef<int64_t> target,
+                             ArrayRef<StringRef> targetNames) {
+    int64_t rank = mask.type.getRank();
+    int64_t targetRank = target.size();
+    if (rank > targetRank)
+      return op->emitOpError()
+             << mask.name << " has rank " << rank << ", expected at most "
+             << targetRank;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t t = targetRank - rank + i;
+      int64_t size = mask.dim(i);
+      if (size == 1 || compatible(size, target[t]))
+        continue;
+      return op->emitOpError()
+             << mask.name << " dimension " << i << " is " << str(size)
+             << ", expected 1 or " << str(target[t]) << " ("
+             << targetNames[t] << ") to broadcast to [" << shapeStr(target)
+             << "]";
+    }
+    return success();
+  }
+
+  static std::string shapeStr(ArrayRef<int64_t> shape) {
+    std::string s;
+    for (auto [i, d] : llvm::enumerate(shape))
+      s += (i ? ", " : "") + str(d);
+    return s;
+  }
+
+private:
+  Operation *op;
+};
+} // namespace
+
+static Named named(StringRef name, Value v) {
+  return {name, cast<RankedTensorType>(v.getType())};
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::verify() {
+  ShapeChecker check(*this);
+  Named q = named("queries", getQuery()), k = named("keys", getKey()),
+        v = named("values", getValue()), r = named("result", getResult());
+  for (Named t : {q, k, v, r})
+    if (failed(check.rank(t, 4)))
+      return failure();
+  for (Named t : {k, v, r})
+    if (failed(check.sameElementType(q, t)))
+      return failure();
+  if (failed(check.sameDim("batch size", q, 0, k, 0)) ||
+      failed(check.sameDim("batch size", q, 0, v, 0)) ||
+      failed(check.sameDim("head count", q, 1, k, 1)) ||
+      failed(check.sameDim("head count", q, 1, v, 1)) ||
+      failed(check.sameDim("head size", q, 3, k, 3)) ||
+      failed(check.sameDim("key/value length", k, 2, v, 2)) ||
+      failed(check.sameDim("batch size", q, 0, r, 0)) ||
+      failed(check.sameDim("head count", q, 1, r, 1)) ||
+      failed(check.sameDim("query length", q, 2, r, 2)) ||
+      failed(check.sameDim("value head size", v, 3, r, 3)))
+    return failure();
+  if (FloatAttr scale = getScaleAttr())
+    if (!scale.getValue().isFinite())
+      return emitOpError() << "scale must be finite, got "
+                           << scale.getValueAsDouble();
+  if (Value mask = getMask()) {
+    Named m = named("mask", mask);
+    SmallVector<int64_t> target = {q.dim(0), q.dim(1), q.dim(2), k.dim(2)};
+    if (failed(check.maskElementType(m, q)) ||
+        failed(check.broadcastsTo(m, target,
+                                  {"batch", "heads", "queries", "keys"})))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MultiHeadAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MultiHeadAttentionOp::verify() {
+  ShapeChecker check(*this);
+  Named q = named("query", getQuery()), k = named("key", getKey()),
+        v = named("value", getValue()), r = named("result", getResult());
+  for (Named t : {q, k, v, r})
+    if (failed(check.rank(t, 3)))
+      return failure();
+  for (Named t : {k, v, r})
+    if (failed(check.sameElementType(q, t)))
+      return failure();
+  if (failed(check.sameDim("batch size", q, 0, k, 0)) ||
+      failed(check.sameDim("batch size", q, 0, v, 0)) ||
+      failed(check.sameDim("key/value length", k, 1, v, 1)) ||
+      failed(check.sameDim("batch size", q, 0, r, 0)) ||
+      failed(check.sameDim("query length", q, 1, r, 1)) ||
+      failed(check.sameDim("embedding size", q, 2, r, 2)))
+    return failure();
+
+  int64_t embed = q.dim(2);
+  if (ShapedType::isDynamic(embed))
+    return emitOpError("query embedding size (dimension 2) must be static");
+  int64_t heads = getNumHeads();
+  if (heads <= 0)
+    return emitOpError() << "head count must be positive, got " << heads;
+  if (embed % heads != 0)
+    return emitOpError() << "head count " << heads
+                         << " does not divide embedding size " << embed;
+
+  // Weights and biases must match exactly: they describe the model.
+  auto expectShape = [&](Named t, ArrayRef<int64_t> shape) -> LogicalResult {
+    if (failed(check.sameElementType(q, t)))
+      return failure();
+    if (t.type.getShape() == shape)
+      return success();
+    return emitOpError() << t.name << " must have shape ["
+                         << ShapeChecker::shapeStr(shape) << "], got "
+                         << t.type;
+  };
+
+  auto weights = getInProjWeights();
+  if (weights.size() == 1) {
+    if (failed(expectShape(named("packed in_proj weight", weights[0]),
+                           {3 * embed, embed})) ||
+        failed(check.dimIs("embedding size", k, 2, embed,
+                           "with a packed in_proj weight")) ||
+        failed(check.dimIs("embedding size", v, 2, embed,
+                           "with a packed in_proj weight")))
+      return failure();
+  } else if (weights.size() == 3) {
+    Named wk = named("key in_proj weight", weights[1]);
+    Named wv = named("value in_proj weight", weights[2]);
+    if (failed(expectShape(named("query in_proj weight", weights[0]),
+                           {embed, embed})) ||
+        failed(check.rank(wk, 2)) || failed(check.rank(wv, 2)) ||
+        failed(expectShape(wk, {embed, k.dim(2)})) ||
+        failed(expectShape(wv, {embed, v.dim(2)})))
+      return failure();
+  } else {
+    return emitOpError() << "in_proj takes 1 packed weight [3E, E] or 3 "
+                            "separate weights, got "
+                         << weights.size();
+  }
+
+  auto biases = getInProjBiases();
+  if (biases.size() == 1) {
+    if (failed(expectShape(named("packed in_proj bias", biases[0]),
+                           {3 * embed})))
+      return failure();
+  } else if (biases.size() == 3) {
+    for (auto [name, bias] :
+         llvm::zip(ArrayRef<StringRef>{"query in_proj bias", "key in_proj bias",
+                                       "value in_proj bias"},
+                   biases))
+      if (failed(expectShape(named(name, bias), {embed})))
+        return failure();
+  } else if (!biases.empty()) {
+    return emitOpError() << "in_bias takes 1 packed bias [3E] or 3 biases [E], "
+                            "got "
+                         << biases.size();
+  }
+
+  if (failed(expectShape(named("out_proj weight", getOutProjWeight()),
+                         {embed, embed})))
+    return failure();
+  if (Value bias = getOutProjBias())
+    if (failed(expectShape(named("out_proj bias", bias), {embed})))
+      return failure();
+
+  if (Value mask = getKeyPaddingMask()) {
+    Named m = named("key_padding_mask", mask);
+    if (failed(check.maskElementType(m, q)) || failed(check.rank(m, 2)) ||
+        failed(check.sameDim("batch size", m, 0, q, 0)) ||
+        failed(check.sameDim("key length", m, 1, k, 1)))
+      return failure();
+  }
+  if (Value mask = getAttnMask()) {
+    Named m = named("attn_mask", mask);
+    if (failed(check.maskElementType(m, q)))
+      return failure();
+    int64_t rank = m.type.getRank();
+    if (rank != 2 && rank != 3)
+      return emitOpError() << "attn_mask must have rank 2 [Sq, Skv] or 3 "
+                              "[B*heads, Sq, Skv], got "
+                           << m.type;
+    if (rank == 3 && !ShapedType::isDynamic(q.dim(0)) &&
+        failed(check.dimIs("batch*heads", m, 0, q.dim(0) * heads,
+                           "(batch size times head count)")))
+      return failure();
+    if (failed(check.sameDim("query length", m, rank - 2, q, 1)) ||
+        failed(check.sameDim("key length", m, rank - 1, k, 1)))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Masks
+//===----------------------------------------------------------------------===//
+
+LogicalResult CausalMaskOp::verify() {
+  auto type = cast<RankedTensorType>(getResult().getType());
+  if (type.getRank() != 2)
+    return emitOpError() << "result must have rank 2 [Sq, Skv], got " << type;
+  int64_t numDynamic = type.getNumDynamicDims();
+  if (static_cast<int64_t>(getDynamicSizes().size()) != numDynamic)
+    return emitOpError() << "expected " << numDynamic
+                         << " dynamic size operands for " << type << ", got "
+                         << getDynamicSizes().size();
+  return success();
+}
+
+LogicalResult PaddingMaskOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), r = named("result", getResult());
+  if (failed(check.rank(r, 2)))
+    return failure();
+  if (getPadId()) {
+    if (failed(check.rank(in, 2)) ||
+        failed(check.sameDim("batch size", in, 0, r, 0)) ||
+        failed(check.sameDim("sequence length", in, 1, r, 1)))
+      return failure();
+    if (getSeqLen())
+      return emitOpError("seq_len is only used with lengths input, not with "
+                         "token ids and pad");
+    return success();
+  }
+  // Without pad(N), the input holds one length per batch row.
+  if (failed(check.rank(in, 1)))
+    return failure();
+  if (failed(check.sameDim("batch size", in, 0, r, 0)))
+    return failure();
+  bool dynamicLength = r.type.isDynamicDim(1);
+  if (dynamicLength && !getSeqLen())
+    return emitOpError("seq_len operand is required when the result's "
+                       "sequence length is dynamic");
+  if (!dynamicLength && getSeqLen())
+    return emitOpError() << "seq_len operand given but the result's sequence "
+                            "length is static ("
+                         << r.dim(1) << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Positional encoding and embeddings
+//===----------------------------------------------------------------------===//
+
+LogicalResult PositionalEncodingOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), r = named("result", getResult());
+  if (failed(check.rank(in, 3)))
+    return failure();
+  if (in.type != r.type)
+    return emitOpError() << "result type " << r.type
+                         << " must equal input type " << in.type;
+  int64_t embed = in.dim(2);
+  if (getKind() == PositionalEncodingKind::sinusoidal) {
+    if (getTable())
+      return emitOpError("sinusoidal encoding takes no table");
+    if (ShapedType::isDynamic(embed))
+      return emitOpError("sinusoidal encoding needs a static embedding size");
+    if (embed % 2 != 0)
+      return emitOpError() << "sinusoidal encoding needs an even embedding "
+                              "size, got "
+                           << embed;
+  } else {
+    if (!getTable())
+      return emitOpError("learned encoding needs a table [maxS, E]");
+    Named t = named("table", getTable());
+    if (failed(check.rank(t, 2)) || failed(check.sameElementType(in, t)) ||
+        failed(check.sameDim("embedding size", t, 1, in, 2)))
+      return failure();
+    if (!getOffset() && !ShapedType::isDynamic(t.dim(0)) &&
+        !ShapedType::isDynamic(in.dim(1)) && in.dim(1) > t.dim(0))
+      return emitOpError() << "sequence length " << in.dim(1)
+                           << " exceeds the table's " << t.dim(0)
+                           << " positions";
+  }
+  if (Value offset = getOffset()) {
+    Named o = named("offset", offset);
+    if (failed(check.rank(o, 1)) ||
+        failed(check.sameDim("batch size", o, 0, in, 0)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult EmbeddingOp::verify() {
+  ShapeChecker check(*this);
+  Named ids = named("ids", getIds()), table = named("table", getTable()),
+        r = named("result", getResult());
+  if (failed(check.rank(table, 2)) ||
+      failed(check.rank(r, ids.type.getRank() + 1)) ||
+      failed(check.sameElementType(table, r)))
+    return failure();
+  for (int64_t i = 0, e = ids.type.getRank(); i < e; ++i)
+    if (failed(check.sameDim("ids dimension", ids, i, r, i)))
+      return failure();
+  return check.sameDim("embedding size", table, 1, r, ids.type.getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization, projections
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  auto type = cast<RankedTensorType>(getInput().getType());
+  if (type != getResult().getType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " must equal input type " << type;
+  int64_t rank = type.getRank(), axis = getAxis();
+  if (rank == 0)
+    return emitOpError("input must have rank at least 1");
+  if (axis < -rank || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << rank << " (expected " << -rank << " to "
+                         << rank - 1 << ")";
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput());
+  if (failed(check.minRank(in, 1)))
+    return failure();
+  if (in.type != getResult().getType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " must equal input type " << in.type;
+  unsigned last = in.type.getRank() - 1;
+  for (auto [name, value] : {std::pair<StringRef, Value>{"weight", getWeight()},
+                             {"bias", getBias()}}) {
+    if (!value)
+      continue;
+    Named p = named(name, value);
+    if (failed(check.rank(p, 1)) || failed(check.sameElementType(in, p)) ||
+        failed(check.sameDim("normalized size", p, 0, in, last)))
+      return failure();
+  }
+  APFloat eps = getEpsilonAttr().getValue();
+  if (!eps.isFinite() || eps.isNegative() || eps.isZero())
+    return emitOpError() << "epsilon must be positive and finite, got "
+                         << eps.convertToDouble();
+  return success();
+}
+
+LogicalResult LinearOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), w = named("weight", getWeight()),
+        r = named("result", getResult());
+  if (failed(check.minRank(in, 1)) || failed(check.rank(w, 2)) ||
+      failed(check.rank(r, in.type.getRank())) ||
+      failed(check.sameElementType(in, w)) ||
+      failed(check.sameElementType(in, r)))
+    return failure();
+  unsigned last = in.type.getRank() - 1;
+  if (failed(check.sameDim("input features", in, last, w, 1)) ||
+      failed(check.sameDim("output features", r, last, w, 0)))
+    return failure();
+  for (unsigned i = 0; i < last; ++i)
+    if (failed(check.sameDim("leading dimension", in, i, r, i)))
+      return failure();
+  if (Value bias = getBias()) {
+    Named b = named("bias", bias);
+    if (failed(check.rank(b, 1)) || failed(check.sameElementType(in, b)) ||
+        failed(check.sameDim("output features", b, 0, w, 0)))
+      return failure();
+  }
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "tfm/IR/TfmOps.cpp.inc"

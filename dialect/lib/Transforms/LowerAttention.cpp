@@ -1,0 +1,147 @@
+//===- LowerAttention.cpp - tfm.attention to linalg -------------*- C++ -*-===//
+//
+// The plain (reference) lowering: scores = Q·Kᵀ, scaled and masked in one
+// elementwise pass, a stable softmax that gives zeros for fully masked rows,
+// then probabilities·V. It materializes the [B, H, Sq, Skv] scores.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "tfm/IR/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+/// The scale as a value of type `elt`: the attribute, or 1/sqrt(D).
+Value createScale(OpBuilder &b, Location loc, AttentionOp op, Type elt) {
+  if (FloatAttr scale = op.getScaleAttr())
+    return createFloat(b, loc, elt, scale.getValueAsDouble());
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  if (!qType.isDynamicDim(3))
+    return createFloat(b, loc, elt, 1.0 / std::sqrt(qType.getDimSize(3)));
+  Value d = tensor::DimOp::create(b, loc, op.getQuery(), 3);
+  Value dInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), d);
+  Value dFloat = arith::UIToFPOp::create(b, loc, elt, dInt);
+  return math::RsqrtOp::create(b, loc, dFloat);
+}
+
+/// The map from the (b, h, i, j) iteration space to a mask that broadcasts to
+/// [B, H, Sq, Skv] with trailing alignment.
+AffineMap maskMap(OpBuilder &b, RankedTensorType maskType) {
+  int64_t rank = maskType.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < rank; ++i)
+    exprs.push_back(maskType.getDimSize(i) == 1
+                        ? b.getAffineConstantExpr(0)
+                        : b.getAffineDimExpr(4 - rank + i));
+  return AffineMap::get(4, 0, exprs, b.getContext());
+}
+
+struct LowerAttention : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
+    Type elt = cast<RankedTensorType>(q.getType()).getElementType();
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
+    auto dims = [&](ArrayRef<unsigned> ds, unsigned n) {
+      SmallVector<AffineExpr> exprs;
+      for (unsigned d : ds)
+        exprs.push_back(b.getAffineDimExpr(d));
+      return AffineMap::get(n, 0, exprs, ctx);
+    };
+
+    OpFoldResult batch = tensor::getMixedSize(b, loc, q, 0);
+    OpFoldResult heads = tensor::getMixedSize(b, loc, q, 1);
+    OpFoldResult queries = tensor::getMixedSize(b, loc, q, 2);
+    OpFoldResult keys = tensor::getMixedSize(b, loc, k, 2);
+    OpFoldResult valueSize = tensor::getMixedSize(b, loc, v, 3);
+
+    // scores[b,h,i,j] = sum_d q[b,h,i,d] * k[b,h,j,d]   (loops b,h,i,j,d)
+    Value zeroScores = createFilled(b, loc, {batch, heads, queries, keys},
+                                    b.getFloatAttr(elt, 0.0));
+    Value scores = createGeneric(
+        b, loc, {q, k}, {dims({0, 1, 2, 4}, 5), dims({0, 1, 3, 4}, 5)},
+        zeroScores, dims({0, 1, 2, 3}, 5), {par, par, par, par, red},
+        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+          return arith::AddFOp::create(nb, nloc, args[2], prod);
+        });
+
+    // Scale, then hide keys: the mask operand and the causal flag.
+    Value scale = createScale(b, loc, op, elt);
+    Value causalOffset;
+    if (op.getCausal()) {
+      Value sq = getValueOrCreateConstantIndexOp(b, loc, queries);
+      Value skv = getValueOrCreateConstantIndexOp(b, loc, keys);
+      causalOffset = arith::SubIOp::create(b, loc, skv, sq);
+    }
+    SmallVector<Value> inputs = {scores};
+    AffineMap id4 = b.getMultiDimIdentityMap(4);
+    SmallVector<AffineMap> maps = {id4};
+    Value mask = op.getMask();
+    if (mask) {
+      inputs.push_back(mask);
+      maps.push_back(maskMap(b, cast<RankedTensorType>(mask.getType())));
+    }
+    double inf = std::numeric_limits<double>::infinity();
+    Value maskedInit =
+        createEmpty(b, loc, {batch, heads, queries, keys}, elt);
+    Value masked = createGeneric(
+        b, loc, inputs, maps, maskedInit, id4, {par, par, par, par},
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value s = arith::MulFOp::create(nb, nloc, args[0], scale);
+          Value minusInf = createFloat(nb, nloc, elt, -inf);
+          if (mask) {
+            Value m = args[1];
+            s = m.getType().isInteger(1)
+                    ? Value(arith::SelectOp::create(nb, nloc, m, s, minusInf))
+                    : Value(arith::AddFOp::create(nb, nloc, s, m));
+          }
+          if (causalOffset) {
+            // Query i sees key j when j <= i + Skv - Sq.
+            Value i = linalg::IndexOp::create(nb, nloc, 2);
+            Value j = linalg::IndexOp::create(nb, nloc, 3);
+            Value last = arith::AddIOp::create(nb, nloc, i, causalOffset);
+            Value visible = arith::CmpIOp::create(
+                nb, nloc, arith::CmpIPredicate::sle, j, last);
+            s = arith::SelectOp::create(nb, nloc, visible, s, minusInf);
+          }
+          return s;
+        });
+
+    Value probs = createSoftmax(b, loc, masked, /*axis=*/3,
+                                /*zeroFullyMasked=*/true);
+
+    // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h,j,e]   (loops b,h,i,e,j)
+    Value zeroOut = createFilled(b, loc, {batch, heads, queries, valueSize},
+                                 b.getFloatAttr(elt, 0.0));
+    Value out = createGeneric(
+        b, loc, {probs, v}, {dims({0, 1, 2, 4}, 5), dims({0, 1, 4, 3}, 5)},
+        zeroOut, dims({0, 1, 2, 3}, 5), {par, par, par, par, red},
+        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+          return arith::AddFOp::create(nb, nloc, args[2], prod);
+        });
+    b.replaceOp(op, castIfNeeded(b, loc, out, op.getType()));
+    return success();
+  }
+};
+} // namespace
+
+void mlir::tfm::populateLowerAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerAttention>(patterns.getContext());
+}

@@ -1,0 +1,123 @@
+//===- LowerNormalization.cpp - softmax and layer_norm to linalg -*- C++ -*-=//
+
+#include "LoweringUtils.h"
+#include "tfm/IR/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(SoftmaxOp op,
+                                PatternRewriter &b) const override {
+    int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // Plain softmax semantics: a row of -inf gives NaN, as in PyTorch.
+    b.replaceOp(op, createSoftmax(b, op.getLoc(), op.getInput(), axis,
+                                  /*zeroFullyMasked=*/false));
+    return success();
+  }
+};
+
+/// (x - mean) * rsqrt(var + eps) * weight + bias over the last dimension,
+/// with the biased variance computed in a second pass for accuracy.
+struct LowerLayerNorm : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LayerNormOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type elt = type.getElementType();
+    unsigned rank = type.getRank(), last = rank - 1;
+
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+    SmallVector<OpFoldResult> rowSizes(sizes.begin(), sizes.end() - 1);
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    AffineMap row = dropDimMap(ctx, rank, last);
+    AffineMap feature = AffineMap::get(rank, 0, b.getAffineDimExpr(last), ctx);
+    SmallVector<utils::IteratorType> reduction(rank,
+                                               utils::IteratorType::parallel);
+    reduction[last] = utils::IteratorType::reduction;
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+
+    Value n = getValueOrCreateConstantIndexOp(b, loc, sizes[last]);
+    Value nFloat = arith::UIToFPOp::create(
+        b, loc, elt, arith::IndexCastOp::create(b, loc, b.getI64Type(), n));
+
+    auto sumOver = [&](Value input, Value center) {
+      Value zero = createFilled(b, loc, rowSizes, b.getFloatAttr(elt, 0.0));
+      SmallVector<Value> inputs = {input};
+      SmallVector<AffineMap> maps = {id};
+      if (center) {
+        inputs.push_back(center);
+        maps.push_back(row);
+      }
+      return createGeneric(
+          b, loc, inputs, maps, zero, row, reduction,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+            Value term = args[0];
+            if (center) {
+              Value d = arith::SubFOp::create(nb, nloc, args[0], args[1]);
+              term = arith::MulFOp::create(nb, nloc, d, d);
+            }
+            return arith::AddFOp::create(nb, nloc, args.back(), term);
+          });
+    };
+    auto divideByN = [&](Value sums) {
+      return createElementwise(
+          b, loc, sums, elt,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+            return arith::DivFOp::create(nb, nloc, args[0], nFloat);
+          });
+    };
+    Value mean = divideByN(sumOver(x, Value()));
+    Value variance = divideByN(sumOver(x, mean));
+
+    Value eps = createFloat(b, loc, elt, op.getEpsilon().convertToDouble());
+    SmallVector<Value> inputs = {x, mean, variance};
+    SmallVector<AffineMap> maps = {id, row, row};
+    Value weight = op.getWeight(), bias = op.getBias();
+    if (weight) {
+      inputs.push_back(weight);
+      maps.push_back(feature);
+    }
+    if (bias) {
+      inputs.push_back(bias);
+      maps.push_back(feature);
+    }
+    Value init = createEmpty(b, loc, sizes, elt);
+    Value result = createGeneric(
+        b, loc, inputs, maps, init, id, parallel,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value centered = arith::SubFOp::create(nb, nloc, args[0], args[1]);
+          Value varEps = arith::AddFOp::create(nb, nloc, args[2], eps);
+          Value rstd = math::RsqrtOp::create(nb, nloc, varEps);
+          Value y = arith::MulFOp::create(nb, nloc, centered, rstd);
+          unsigned next = 3;
+          if (weight)
+            y = arith::MulFOp::create(nb, nloc, y, args[next++]);
+          if (bias)
+            y = arith::AddFOp::create(nb, nloc, y, args[next++]);
+          return y;
+        });
+    b.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::tfm::populateLowerNormalizationPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerSoftmax, LowerLayerNorm>(patterns.getContext());
+}

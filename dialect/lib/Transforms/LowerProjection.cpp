@@ -1,0 +1,128 @@
+//===- LowerProjection.cpp - linear and embedding to linalg -----*- C++ -*-===//
+
+#include "LoweringUtils.h"
+#include "tfm/IR/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+/// x·Wᵀ + b, accumulated into the broadcast bias. A 2-D input becomes a
+/// linalg.matmul reading W transposed through its indexing map; other ranks
+/// become the same contraction as a linalg.generic over all leading
+/// dimensions. (Collapsing them into one would need a memref.expand_shape
+/// of several dynamic sizes afterwards, which MLIR 22's
+/// expand-strided-metadata crashes on.)
+struct LowerLinear : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Value x = op.getInput(), weight = op.getWeight();
+    auto xType = cast<RankedTensorType>(x.getType());
+    Type elt = xType.getElementType();
+    unsigned rank = xType.getRank();
+    auto resultType = cast<RankedTensorType>(op.getType());
+
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+    sizes.back() = tensor::getMixedSize(b, loc, weight, 0);
+    Value init;
+    if (Value bias = op.getBias()) {
+      SmallVector<int64_t> leading;
+      for (unsigned d = 0; d + 1 < rank; ++d)
+        leading.push_back(d);
+      init = linalg::BroadcastOp::create(b, loc, bias,
+                                         createEmpty(b, loc, sizes, elt),
+                                         leading)
+                 .getResult()[0];
+    } else {
+      init = createFilled(b, loc, sizes, b.getFloatAttr(elt, 0.0));
+    }
+
+    // Loops: the leading dimensions, then n (output feature), k (input).
+    unsigned numLoops = rank + 1, n = rank - 1, k = rank;
+    SmallVector<AffineExpr> xExprs, outExprs;
+    for (unsigned d = 0; d + 1 < rank; ++d) {
+      xExprs.push_back(b.getAffineDimExpr(d));
+      outExprs.push_back(b.getAffineDimExpr(d));
+    }
+    xExprs.push_back(b.getAffineDimExpr(k));
+    outExprs.push_back(b.getAffineDimExpr(n));
+    AffineMap xMap = AffineMap::get(numLoops, 0, xExprs, ctx);
+    AffineMap wMap = AffineMap::get(
+        numLoops, 0, {b.getAffineDimExpr(n), b.getAffineDimExpr(k)}, ctx);
+    AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, ctx);
+
+    Value result;
+    if (rank == 2) {
+      SmallVector<Attribute> maps = {AffineMapAttr::get(xMap),
+                                     AffineMapAttr::get(wMap),
+                                     AffineMapAttr::get(outMap)};
+      result = linalg::MatmulOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{x, weight},
+                   ValueRange{init},
+                   {b.getNamedAttr("indexing_maps", b.getArrayAttr(maps))})
+                   .getResult(0);
+    } else {
+      SmallVector<utils::IteratorType> iterators(
+          numLoops, utils::IteratorType::parallel);
+      iterators[k] = utils::IteratorType::reduction;
+      result = createGeneric(
+          b, loc, {x, weight}, {xMap, wMap}, init, outMap, iterators,
+          [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+            Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+            return arith::AddFOp::create(nb, nloc, args[2], prod);
+          });
+    }
+    b.replaceOp(op, castIfNeeded(b, loc, result, resultType));
+    return success();
+  }
+};
+
+/// out[..., e] = table[clamp(ids[...]), e]. Clamping keeps a bad id from
+/// reading outside the table; model executables reject such ids earlier.
+struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(EmbeddingOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value ids = op.getIds(), table = op.getTable();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    unsigned rank = resultType.getRank();
+
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, ids);
+    sizes.push_back(tensor::getMixedSize(b, loc, table, 1));
+    Value init = createEmpty(b, loc, sizes, resultType.getElementType());
+    Value vocab = tensor::DimOp::create(b, loc, table, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value lastRow = arith::SubIOp::create(b, loc, vocab, one);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+
+    AffineMap idsMap = dropDimMap(b.getContext(), rank, rank - 1);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value result = createGeneric(
+        b, loc, ids, {idsMap}, init, b.getMultiDimIdentityMap(rank), parallel,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value id = castToIndex(nb, nloc, args[0]);
+          id = arith::MaxSIOp::create(nb, nloc, id, zero);
+          id = arith::MinSIOp::create(nb, nloc, id, lastRow);
+          Value e = linalg::IndexOp::create(nb, nloc, rank - 1);
+          return tensor::ExtractOp::create(nb, nloc, table, ValueRange{id, e});
+        });
+    b.replaceOp(op, castIfNeeded(b, loc, result, resultType));
+    return success();
+  }
+};
+} // namespace
+
+void mlir::tfm::populateLowerProjectionPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerLinear, LowerEmbedding>(patterns.getContext());
+}

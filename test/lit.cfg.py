@@ -1,0 +1,36 @@
+# -*- Python -*-
+# lit configuration of the tfm test suite. Run it on the build tree
+# (build/test), whose lit.site.cfg.py points back here.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "TFM"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs",
+                   "lib"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tfm_obj_root, "test")
+
+# Debian's torch runs against /usr/bin/python3; a pyenv python on PATH would
+# shadow it.
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%e2e", config.python_executable + " " +
+                             os.path.join(config.tfm_src_root, "test", "E2E",
+                                          "lib", "e2e.py")))
+config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.tfm_tools_dir, append_path=True)
+# Results must not depend on the machine's thread count or OpenBLAS quirks.
+llvm_config.with_system_environment(["HOME", "OPENBLAS_CORETYPE", "TMPDIR"])
+
+tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["tfm-opt"], tool_dirs)
+if os.path.exists(os.path.join(config.tfm_tools_dir, "tfmc")):
+    llvm_config.add_tool_substitutions(["tfmc"], tool_dirs)
+    config.available_features.add("tfmc")
