@@ -10,7 +10,7 @@ from lit.llvm import llvm_config
 config.name = "TFM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs",
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs", "README.md",
                    "lib"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tfm_obj_root, "test")
@@ -26,11 +26,8 @@ config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tfm_tools_dir, append_path=True)
-# Results must not depend on the machine's thread count or OpenBLAS quirks.
+# torch reads these; OPENBLAS_CORETYPE keeps OpenBLAS on kernels that work here.
 llvm_config.with_system_environment(["HOME", "OPENBLAS_CORETYPE", "TMPDIR"])
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["tfm-opt"], tool_dirs)
-if os.path.exists(os.path.join(config.tfm_tools_dir, "tfmc")):
-    llvm_config.add_tool_substitutions(["tfmc"], tool_dirs)
-    config.available_features.add("tfmc")
+llvm_config.add_tool_substitutions(["tfm-opt", "tfmc"], tool_dirs)

@@ -18,7 +18,10 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
   LogicalResult matchAndRewrite(SoftmaxOp op,
                                 PatternRewriter &b) const override {
     int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // I64Attr accessors return uint64_t: read the axis as signed.
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
     // Plain softmax semantics: a row of -inf gives NaN, as in PyTorch.
     b.replaceOp(op, createSoftmax(b, op.getLoc(), op.getInput(), axis,
                                   /*zeroFullyMasked=*/false));

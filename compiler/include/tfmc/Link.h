@@ -1,0 +1,33 @@
+//===- Link.h - static libraries and executables ----------------*- C++ -*-===//
+
+#ifndef TFMC_LINK_H
+#define TFMC_LINK_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <string>
+
+namespace mlir::tfm {
+
+/// The runtime library next to tfmc: <bin>/../lib/libtfm_runtime.a, which is
+/// where both the build tree and an installed tree keep it.
+FailureOr<std::string> findRuntimeLibrary(const char *argv0,
+                                          std::string &error);
+
+/// Writes a static library holding one object file.
+LogicalResult writeStaticLibrary(llvm::StringRef objectData,
+                                 llvm::StringRef memberName,
+                                 llvm::StringRef outputPath,
+                                 std::string &error);
+
+/// Links `objectPath` with the runtime into an executable by invoking the
+/// system C++ compiler driver (`linker`, or c++ from PATH when empty).
+LogicalResult linkExecutable(llvm::StringRef objectPath,
+                             llvm::StringRef runtimeLibrary,
+                             llvm::StringRef outputPath, llvm::StringRef linker,
+                             std::string &error);
+
+} // namespace mlir::tfm
+
+#endif // TFMC_LINK_H

@@ -1,0 +1,260 @@
+//===- tfmc.cpp - the tfm compiler driver -----------------------*- C++ -*-===//
+//
+// tfmc INPUT.mlir [--emit=tfm|linalg|loops|llvm-mlir|llvm|asm|obj|lib|exe]
+//      [-o OUT] [-O0..3] [--target-cpu=NAME]
+//
+// Each --emit level stops the flow of DESIGN.md at one stage and prints or
+// writes it. Object code is generated in process; executables are linked by
+// the system C++ driver with the runtime library found next to tfmc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/IR/TfmDialect.h"
+#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen.h"
+#include "tfmc/EntryPoints.h"
+#include "tfmc/Link.h"
+#include "tfmc/Pipelines.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { Tfm, Linalg, Loops, LLVMMLIR, LLVMIR, Asm, Obj, Lib, Exe };
+} // namespace
+
+static cl::OptionCategory tfmcCategory("tfmc options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<input .mlir file>"),
+                                          cl::Required, cl::cat(tfmcCategory));
+
+static cl::opt<std::string> outputFilename(
+    "o", cl::desc("Output file (default: stdout for text, derived from the "
+                  "input name for obj, lib and exe)"),
+    cl::value_desc("filename"), cl::cat(tfmcCategory));
+
+static cl::opt<Emit> emitAction(
+    "emit", cl::desc("The stage to stop at and print or write"),
+    cl::init(Emit::Exe),
+    cl::values(
+        clEnumValN(Emit::Tfm, "tfm", "the tfm IR, verified"),
+        clEnumValN(Emit::Linalg, "linalg", "linalg, tensor, arith, math"),
+        clEnumValN(Emit::Loops, "loops", "loops on buffers"),
+        clEnumValN(Emit::LLVMMLIR, "llvm-mlir", "the MLIR LLVM dialect"),
+        clEnumValN(Emit::LLVMIR, "llvm", "LLVM IR, optimized"),
+        clEnumValN(Emit::Asm, "asm", "assembly for the target"),
+        clEnumValN(Emit::Obj, "obj", "an object file"),
+        clEnumValN(Emit::Lib, "lib", "a static library and a C header"),
+        clEnumValN(Emit::Exe, "exe", "a standalone executable")),
+    cl::cat(tfmcCategory));
+
+static cl::opt<char> optLevel("O", cl::desc("Optimization level (-O0 to -O3)"),
+                              cl::Prefix, cl::init('3'), cl::cat(tfmcCategory));
+
+static cl::opt<std::string>
+    targetCpu("target-cpu",
+              cl::desc("Target CPU (default: the host, with its features)"),
+              cl::init("native"), cl::cat(tfmcCategory));
+
+static cl::opt<std::string>
+    linker("linker", cl::desc("C++ compiler driver used to link executables"),
+           cl::init(""), cl::cat(tfmcCategory));
+
+/// The input's base name without extension, for default output names.
+static std::string stem() {
+  return llvm::sys::path::stem(inputFilename).str();
+}
+
+static std::string defaultOutput(Emit emit) {
+  switch (emit) {
+  case Emit::Obj:
+    return stem() + ".o";
+  case Emit::Lib:
+    return "lib" + stem() + ".a";
+  case Emit::Exe:
+    return stem();
+  default:
+    return "-";
+  }
+}
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "tfmc: error: " << message << "\n";
+  return 1;
+}
+
+static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path) {
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file)
+    llvm::errs() << "tfmc: error: " << error << "\n";
+  return file;
+}
+
+/// Runs the pipeline stages up to `emit` on `module`.
+static LogicalResult lower(ModuleOp module, Emit emit,
+                           const tfm::LoweringOptions &options) {
+  PassManager pm(module->getContext());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  applyDefaultTimingPassManagerCLOptions(pm);
+  if (failed(tfm::buildTfmToLinalgPipeline(pm, options)))
+    return failure();
+  if (emit >= Emit::Loops &&
+      failed(tfm::buildLinalgToLoopsPipeline(pm, options)))
+    return failure();
+  if (emit >= Emit::LLVMMLIR &&
+      failed(tfm::buildLoopsToLLVMPipeline(pm, options)))
+    return failure();
+  return pm.run(module);
+}
+
+static int printModule(ModuleOp module) {
+  auto out = openOutput(outputFilename.empty() ? std::string("-")
+                                              : outputFilename.getValue());
+  if (!out)
+    return 1;
+  module.print(out->os());
+  out->os() << "\n";
+  out->keep();
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  // The pipelines are textual: the passes they name must be registered.
+  registerAllPasses();
+  tfm::registerTfmPasses();
+  cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
+
+  if (optLevel < '0' || optLevel > '3')
+    return fail("-O" + llvm::Twine(optLevel.getValue()) +
+                ": expected -O0, -O1, -O2 or -O3");
+  tfm::LoweringOptions options;
+  options.optLevel = optLevel - '0';
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<tfm::TfmDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string error;
+  auto input = openInputFile(inputFilename, &error);
+  if (!input)
+    return fail(error);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  Emit emit = emitAction;
+  if (emit == Emit::Tfm)
+    return printModule(*module);
+
+  // Signatures are read before lowering erases the tensor types.
+  FailureOr<SmallVector<tfm::EntryPoint>> entries =
+      tfm::collectEntryPoints(*module);
+  if (failed(entries))
+    return 1;
+
+  if (failed(lower(*module, emit, options)))
+    return 1;
+  if (emit <= Emit::LLVMMLIR)
+    return printModule(*module);
+
+  auto tm = tfm::createTargetMachine(targetCpu, options.optLevel, error);
+  if (failed(tm))
+    return fail(error);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      tfm::translateToLLVMIR(*module, llvmContext, **tm);
+  if (!llvmModule)
+    return fail("translation to LLVM IR failed");
+  tfm::emitEntryPoints(*llvmModule, *entries, /*withTable=*/emit != Emit::Lib);
+  if (failed(tfm::optimizeLLVMIR(*llvmModule, **tm, options.optLevel)))
+    return 1;
+
+  std::string outputPath =
+      outputFilename.empty() ? defaultOutput(emit) : outputFilename.getValue();
+  if (emit == Emit::LLVMIR || emit == Emit::Asm || emit == Emit::Obj) {
+    auto out = openOutput(outputPath);
+    if (!out)
+      return 1;
+    if (emit == Emit::LLVMIR)
+      llvmModule->print(out->os(), nullptr);
+    else if (failed(tfm::emitMachineCode(*llvmModule, **tm,
+                                         emit == Emit::Asm, out->os())))
+      return 1;
+    out->keep();
+    return 0;
+  }
+
+  // lib and exe start from the object in memory.
+  llvm::SmallString<0> object;
+  llvm::raw_svector_ostream objectStream(object);
+  if (failed(tfm::emitMachineCode(*llvmModule, **tm, /*assembly=*/false,
+                                  objectStream)))
+    return 1;
+
+  if (emit == Emit::Lib) {
+    if (failed(tfm::writeStaticLibrary(object, stem() + ".o", outputPath,
+                                       error)))
+      return fail(outputPath + ": " + error);
+    // The header sits next to the library: libNAME.a -> NAME.h.
+    llvm::SmallString<256> header(outputPath);
+    StringRef base = llvm::sys::path::stem(outputPath);
+    base.consume_front("lib");
+    llvm::sys::path::remove_filename(header);
+    llvm::sys::path::append(header, base + ".h");
+    auto out = openOutput(header);
+    if (!out)
+      return 1;
+    tfm::writeCHeader(out->os(), *entries, inputFilename);
+    out->keep();
+    return 0;
+  }
+
+  FailureOr<std::string> runtime = tfm::findRuntimeLibrary(argv[0], error);
+  if (failed(runtime))
+    return fail(error);
+  llvm::SmallString<256> objectPath;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("tfmc", "o", fd,
+                                                              objectPath))
+    return fail("cannot create a temporary object file: " + ec.message());
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << object;
+  }
+  LogicalResult linked =
+      tfm::linkExecutable(objectPath, *runtime, outputPath, linker, error);
+  llvm::sys::fs::remove(objectPath);
+  if (failed(linked))
+    return fail(error);
+  return 0;
+}

@@ -1,0 +1,25 @@
+/*===- RuntimeSupport.h - runtime services for compiled code -----*- C -*-===*\
+|*                                                                          *|
+|* Functions of tfm_runtime that compiled code may call while it runs. They *|
+|* are not part of the module table ABI of Runtime.h.                       *|
+|*                                                                          *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef TFM_RUNTIMESUPPORT_H
+#define TFM_RUNTIMESUPPORT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The number of threads compiled code may use: the value of --threads, or
+ * the number of online CPUs when it was not given. Always >= 1. */
+int32_t tfm_runtime_num_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TFM_RUNTIMESUPPORT_H */

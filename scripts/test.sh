@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's second command: installs what the tests need (PyTorch for the
+# reference outputs), builds, and runs every test. Ends with lit's summary.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" python3-torch
+tfm_build
+ninja -C "$TFM_BUILD" check-tfm

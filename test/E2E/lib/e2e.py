@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+"""End-to-end checks of tfmc-compiled executables against PyTorch.
+
+    e2e.py CASE --exe PROGRAM
+
+makes seeded inputs for CASE, runs PROGRAM on them (as a user would: .npy
+files in, .npy file out), computes the same function with PyTorch and
+compares. Prints the max abs error and exits non-zero when it exceeds the
+case's tolerance, when shapes differ or when the output has NaNs.
+"""
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+class Expect:
+    """What one case feeds the executable and expects back."""
+
+    def __init__(self, entry, inputs, expected, tol, where=None):
+        self.entry = entry
+        self.inputs = [np.ascontiguousarray(x) for x in inputs]
+        self.expected = expected
+        self.tol = tol
+        self.where = where  # boolean mask of positions to compare
+
+
+def t(x):
+    return torch.from_numpy(np.ascontiguousarray(x))
+
+
+def randn(rng, *shape, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+# --------------------------------------------------------------------------
+# Elementwise and normalization ops (tolerance 1e-5)
+# --------------------------------------------------------------------------
+
+@case
+def softmax_last(rng):
+    x = randn(rng, 2, 3, 7)
+    return Expect("softmax_last", [x], F.softmax(t(x), -1).numpy(), 1e-5)
+
+
+@case
+def softmax_axis1(rng):
+    x = randn(rng, 3, 6, 5)
+    return Expect("softmax_axis1", [x], F.softmax(t(x), 1).numpy(), 1e-5)
+
+
+@case
+def softmax_large(rng):
+    # Stable for large magnitudes: the row maximum is subtracted first.
+    x = randn(rng, 2, 3, 7, scale=1e4)
+    return Expect("softmax_last", [x], F.softmax(t(x), -1).numpy(), 1e-5)
+
+
+@case
+def layer_norm_affine(rng):
+    x, w, b = randn(rng, 2, 5, 24), randn(rng, 24), randn(rng, 24)
+    ref = F.layer_norm(t(x), (24,), t(w), t(b), 1e-5).numpy()
+    return Expect("layer_norm_affine", [x, w, b], ref, 1e-5)
+
+
+@case
+def layer_norm_plain(rng):
+    x = randn(rng, 7, 33) + 3.0
+    ref = F.layer_norm(t(x), (33,), eps=1e-6).numpy()
+    return Expect("layer_norm_plain", [x], ref, 1e-5)
+
+
+@case
+def layer_norm_large(rng):
+    x = randn(rng, 3, 24, scale=1e4)
+    ref = F.layer_norm(t(x), (24,), eps=1e-6).numpy()
+    return Expect("layer_norm_large", [x], ref, 1e-5)
+
+
+@case
+def relu(rng):
+    x = randn(rng, 4, 9)
+    return Expect("relu", [x], F.relu(t(x)).numpy(), 1e-5)
+
+
+@case
+def gelu(rng):
+    x = randn(rng, 4, 9, scale=3.0)
+    return Expect("gelu", [x], F.gelu(t(x)).numpy(), 1e-5)
+
+
+@case
+def gelu_tanh(rng):
+    x = randn(rng, 4, 9, scale=3.0)
+    return Expect("gelu_tanh", [x], F.gelu(t(x), approximate="tanh").numpy(),
+                  1e-5)
+
+
+# --------------------------------------------------------------------------
+# Projections and embeddings
+# --------------------------------------------------------------------------
+
+@case
+def linear_rank3(rng):
+    lin = torch.nn.Linear(20, 12)
+    x = randn(rng, 2, 5, 20)
+    with torch.no_grad():
+        ref = lin(t(x)).numpy()
+    w, b = lin.weight.detach().numpy(), lin.bias.detach().numpy()
+    return Expect("linear_rank3", [x, w, b], ref, 1e-4)
+
+
+@case
+def linear_rank2(rng):
+    lin = torch.nn.Linear(20, 12, bias=False)
+    x = randn(rng, 7, 20)
+    with torch.no_grad():
+        ref = lin(t(x)).numpy()
+    return Expect("linear_rank2", [x, lin.weight.detach().numpy()], ref, 1e-4)
+
+
+@case
+def embedding(rng):
+    table = randn(rng, 11, 20)
+    ids = rng.integers(0, 11, size=(3, 6)).astype(np.int64)
+    ref = F.embedding(t(ids), t(table)).numpy()
+    return Expect("embedding", [ids, table], ref, 1e-6)
+
+
+def sinusoid_table(positions, dim):
+    """The encoding of "Attention Is All You Need", in float64."""
+    pe = np.zeros((len(positions), dim))
+    pos = np.asarray(positions, dtype=np.float64)[:, None]
+    div = np.exp(np.arange(0, dim, 2) * (-math.log(10000.0) / dim))
+    pe[:, 0::2] = np.sin(pos * div)
+    pe[:, 1::2] = np.cos(pos * div)
+    return pe
+
+
+@case
+def positional_sinusoidal(rng):
+    x = randn(rng, 2, 9, 20)
+    ref = (x + sinusoid_table(range(9), 20)[None]).astype(np.float32)
+    return Expect("positional_sinusoidal", [x], ref, 1e-5)
+
+
+@case
+def positional_sinusoidal_offset(rng):
+    x = randn(rng, 3, 4, 20)
+    offset = np.array([0, 5, 17], dtype=np.int64)
+    ref = np.stack([x[b] + sinusoid_table(range(o, o + 4), 20)
+                    for b, o in enumerate(offset)]).astype(np.float32)
+    return Expect("positional_sinusoidal_offset", [x, offset], ref, 1e-5)
+
+
+@case
+def positional_learned(rng):
+    x, table = randn(rng, 2, 9, 20), randn(rng, 16, 20)
+    return Expect("positional_learned", [x, table], x + table[None, :9], 1e-6)
+
+
+# --------------------------------------------------------------------------
+# Masks
+# --------------------------------------------------------------------------
+
+@case
+def causal_mask(rng):
+    sq, skv = 4, 6
+    ref = np.array([[j <= i + skv - sq for j in range(skv)] for i in range(sq)])
+    return Expect("causal_mask", [], ref, 0)
+
+
+@case
+def padding_mask_ids(rng):
+    ids = np.array([[5, 3, 9, 0, 0], [0, 2, 2, 2, 1]], dtype=np.int64)
+    return Expect("padding_mask_ids", [ids], ids != 0, 0)
+
+
+@case
+def padding_mask_lengths(rng):
+    lengths = np.array([0, 3, 9], dtype=np.int32)
+    ref = np.arange(9)[None, :] < lengths[:, None]
+    return Expect("padding_mask_lengths", [lengths], ref, 0)
+
+
+# --------------------------------------------------------------------------
+# Attention
+# --------------------------------------------------------------------------
+
+def reference_attention(q, k, v, keep=None, causal=False, scale=None):
+    """softmax(QKᵀ·scale + mask)·V with zeros for fully masked rows."""
+    q, k, v = t(q).double(), t(k).double(), t(v).double()
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    scores = q @ k.transpose(-1, -2) * scale
+    sq, skv = q.shape[-2], k.shape[-2]
+    visible = torch.ones(scores.shape, dtype=torch.bool)
+    if keep is not None:
+        visible = visible & t(keep)
+    if causal:
+        visible = visible & torch.tensor(
+            [[j <= i + skv - sq for j in range(skv)] for i in range(sq)])
+    scores = scores.masked_fill(~visible, float("-inf"))
+    probs = torch.softmax(scores, -1).nan_to_num(0.0)
+    return (probs @ v).float().numpy()
+
+
+@case
+def attention_plain(rng):
+    q, k, v = randn(rng, 2, 3, 5, 8), randn(rng, 2, 3, 7, 8), randn(rng, 2, 3, 7, 6)
+    return Expect("attention_plain", [q, k, v], reference_attention(q, k, v),
+                  1e-4)
+
+
+@case
+def attention_masked_causal(rng):
+    q, k, v = randn(rng, 2, 3, 5, 8), randn(rng, 2, 3, 7, 8), randn(rng, 2, 3, 7, 6)
+    keep = rng.random((2, 1, 5, 7)) > 0.3
+    keep[1, 0, 2, :] = False  # a query that sees no key gives zeros
+    ref = reference_attention(q, k, v, keep, causal=True)
+    return Expect("attention_masked_causal", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def attention_additive_scaled(rng):
+    q, k, v = randn(rng, 1, 2, 4, 8), randn(rng, 1, 2, 4, 8), randn(rng, 1, 2, 4, 8)
+    bias = randn(rng, 4, 4)
+    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
+    scores = qd @ kd.transpose(-1, -2) * 0.25 + t(bias).double()
+    ref = (torch.softmax(scores, -1) @ vd).float().numpy()
+    return Expect("attention_additive_scaled", [q, k, v, bias], ref, 1e-4)
+
+
+def mha_module(rng, embed, heads, kdim=None, vdim=None):
+    torch.manual_seed(int(rng.integers(1 << 31)))
+    return torch.nn.MultiheadAttention(embed, heads, batch_first=True,
+                                       kdim=kdim, vdim=vdim)
+
+
+def mha_weights(m):
+    return [m.in_proj_weight.detach().numpy(), m.in_proj_bias.detach().numpy(),
+            m.out_proj.weight.detach().numpy(), m.out_proj.bias.detach().numpy()]
+
+
+def run_mha(m, q, k, v, kpm_keep=None, causal=False):
+    """PyTorch's output, with fully masked query rows replaced by what tfm
+    defines for them: zeros before the output projection."""
+    sq, skv = q.shape[1], k.shape[1]
+    attn_mask = None
+    if causal:
+        attn_mask = torch.tensor(
+            [[j > i + skv - sq for j in range(skv)] for i in range(sq)])
+    kpm = None if kpm_keep is None else ~t(kpm_keep)
+    out, _ = m(t(q), t(k), t(v), key_padding_mask=kpm, attn_mask=attn_mask,
+               need_weights=False)
+    out = out.detach().numpy().copy()
+    visible = np.ones((q.shape[0], sq, skv), dtype=bool)
+    if kpm_keep is not None:
+        visible &= kpm_keep[:, None, :]
+    if causal:
+        visible &= ~attn_mask.numpy()[None]
+    hidden = ~visible.any(-1)
+    out[hidden] = m.out_proj.bias.detach().numpy()
+    return out
+
+
+@case
+def mha_plain(rng):
+    m = mha_module(rng, 24, 3)
+    x = randn(rng, 2, 6, 24)
+    return Expect("mha_plain", [x, x, x] + mha_weights(m), run_mha(m, x, x, x),
+                  1e-4)
+
+
+@case
+def mha_causal(rng):
+    m = mha_module(rng, 24, 3)
+    x = randn(rng, 2, 6, 24)
+    return Expect("mha_causal", [x, x, x] + mha_weights(m),
+                  run_mha(m, x, x, x, causal=True), 1e-4)
+
+
+@case
+def mha_padding(rng):
+    m = mha_module(rng, 24, 3)
+    q, kv = randn(rng, 3, 5, 24), randn(rng, 3, 7, 24)
+    keep = np.ones((3, 7), dtype=bool)
+    keep[0, 4:] = False
+    keep[2, :] = False  # every key padded: the rows give out_proj's bias
+    return Expect("mha_padding", [q, kv, kv, keep] + mha_weights(m),
+                  run_mha(m, q, kv, kv, kpm_keep=keep), 1e-4)
+
+
+@case
+def mha_padding_causal(rng):
+    m = mha_module(rng, 20, 5)
+    x = randn(rng, 2, 6, 20)
+    keep = np.ones((2, 6), dtype=bool)
+    keep[1, 3:] = False
+    return Expect("mha_padding_causal", [x, keep] + mha_weights(m),
+                  run_mha(m, x, x, x, kpm_keep=keep, causal=True), 1e-4)
+
+
+@case
+def mha_separate_weights(rng):
+    m = mha_module(rng, 24, 4, kdim=10, vdim=14)
+    q, k, v = randn(rng, 2, 5, 24), randn(rng, 2, 3, 10), randn(rng, 2, 3, 14)
+    weights = [m.q_proj_weight, m.k_proj_weight, m.v_proj_weight,
+               m.in_proj_bias, m.out_proj.weight, m.out_proj.bias]
+    weights = [w.detach().numpy() for w in weights]
+    return Expect("mha_separate_weights", [q, k, v] + weights,
+                  run_mha(m, q, k, v), 1e-4)
+
+
+# --------------------------------------------------------------------------
+# A whole encoder layer
+# --------------------------------------------------------------------------
+
+def encoder_layer_case(rng, entry, norm_first, activation):
+    torch.manual_seed(int(rng.integers(1 << 31)))
+    layer = torch.nn.TransformerEncoderLayer(
+        36, 3, 50, dropout=0.0, activation=activation, batch_first=True,
+        norm_first=norm_first)
+    layer.eval()
+    x = randn(rng, 3, 7, 36)
+    keep = np.ones((3, 7), dtype=bool)
+    keep[1, 5:] = False
+    keep[2, 2:] = False
+    # Gradients stay enabled so torch takes its reference (not fast) path.
+    out = layer(t(x), src_key_padding_mask=~t(keep)).detach().numpy()
+    sd = layer.state_dict()
+    names = ["self_attn.in_proj_weight", "self_attn.in_proj_bias",
+             "self_attn.out_proj.weight", "self_attn.out_proj.bias",
+             "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
+             "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"]
+    weights = [sd[n].numpy() for n in names]
+    where = np.broadcast_to(keep[:, :, None], out.shape)
+    return Expect(entry, [x, keep] + weights, out, 1e-4, where)
+
+
+@case
+def encoder_layer_post_ln(rng):
+    return encoder_layer_case(rng, "post_ln", False, "relu")
+
+
+@case
+def encoder_layer_pre_ln(rng):
+    return encoder_layer_case(rng, "pre_ln", True, "gelu")
+
+
+# --------------------------------------------------------------------------
+
+def run_executable(exe, expect):
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [exe, "--entry", expect.entry]
+        for i, x in enumerate(expect.inputs):
+            path = os.path.join(tmp, f"arg{i}.npy")
+            np.save(path, x)
+            args.append(path)
+        out = os.path.join(tmp, "out.npy")
+        proc = subprocess.run(args + ["-o", out], capture_output=True,
+                              text=True)
+        if proc.returncode != 0:
+            sys.exit(f"FAIL: {' '.join(args)} exited {proc.returncode}:\n"
+                     f"{proc.stderr}")
+        return np.load(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("--exe", required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    torch.manual_seed(args.seed)
+    expect = CASES[args.case](np.random.default_rng(args.seed))
+    got = run_executable(args.exe, expect)
+    want = np.asarray(expect.expected)
+    if got.shape != want.shape:
+        sys.exit(f"FAIL {args.case}: shape {got.shape}, expected {want.shape}")
+    if got.dtype == np.bool_ or want.dtype == np.bool_:
+        bad = int((got != want).sum())
+        print(f"{args.case}: {bad} mismatching elements")
+        sys.exit(1 if bad else 0)
+    where = np.ones(want.shape, bool) if expect.where is None else expect.where
+    if np.isnan(got[where]).any():
+        sys.exit(f"FAIL {args.case}: NaN in the output")
+    err = float(np.abs(got[where].astype(np.float64) - want[where]).max())
+    print(f"{args.case}: max abs error {err:.3g} (tolerance {expect.tol:g})")
+    if not err <= expect.tol:
+        sys.exit(f"FAIL {args.case}: error {err:.3g} above {expect.tol:g}")
+
+
+if __name__ == "__main__":
+    main()
