@@ -22,6 +22,7 @@ config.substitutions.append(("%e2e", config.python_executable + " " +
                              os.path.join(config.tfm_src_root, "test", "E2E",
                                           "lib", "e2e.py")))
 config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
+config.substitutions.append(("%tfm_obj_root", config.tfm_obj_root))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -6,10 +6,12 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -50,18 +52,30 @@ static FailureOr<TensorSignature> signatureOf(func::FuncOp func, Type type,
   return sig;
 }
 
-FailureOr<SmallVector<EntryPoint>>
+FailureOr<std::vector<EntryPoint>>
 mlir::tfm::collectEntryPoints(ModuleOp module) {
-  SmallVector<EntryPoint> entries;
+  std::vector<EntryPoint> entries;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (!func.isPublic() || func.isDeclaration())
       continue;
-    EntryPoint entry{func.getSymName().str(), {}, {}};
+    EntryPoint entry{func.getSymName().str(), {}, {}, {}, {}};
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
       FailureOr<TensorSignature> sig = signatureOf(func, type, "argument", i);
       if (failed(sig))
         return failure();
       entry.args.push_back(*sig);
+      int32_t kind = TFM_ARG_TENSOR;
+      std::string name;
+      if (auto input = func.getArgAttrOfType<StringAttr>(i, "tfm.input")) {
+        kind = TFM_ARG_INPUT;
+        name = input.str();
+      } else if (auto weight =
+                     func.getArgAttrOfType<StringAttr>(i, "tfm.weight")) {
+        kind = TFM_ARG_WEIGHT;
+        name = weight.str();
+      }
+      entry.argKinds.push_back(kind);
+      entry.argNames.push_back(std::move(name));
     }
     for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
       FailureOr<TensorSignature> sig = signatureOf(func, type, "result", i);
@@ -86,8 +100,9 @@ public:
         i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)),
         ptr(llvm::PointerType::getUnqual(ctx)),
         sigType(llvm::StructType::get(ctx, {i32, i32, ptr})),
-        entryType(llvm::StructType::get(ctx, {ptr, ptr, i32, i32, ptr, ptr})),
-        moduleType(llvm::StructType::get(ctx, {i32, i32, ptr})) {}
+        entryType(llvm::StructType::get(
+            ctx, {ptr, ptr, i32, i32, ptr, ptr, ptr, ptr})),
+        moduleType(llvm::StructType::get(ctx, {i32, i32, ptr, ptr, ptr})) {}
 
   llvm::Constant *global(llvm::Constant *init, const llvm::Twine &name) {
     return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
@@ -142,7 +157,29 @@ public:
     return wrapper;
   }
 
-  void moduleTable(ArrayRef<EntryPoint> entries) {
+  llvm::Constant *optionalString(StringRef s, const llvm::Twine &name) {
+    return s.empty() ? llvm::ConstantPointerNull::get(ptr) : string(s, name);
+  }
+
+  llvm::Constant *argNames(const EntryPoint &entry, const llvm::Twine &name) {
+    if (entry.args.empty())
+      return llvm::ConstantPointerNull::get(ptr);
+    SmallVector<llvm::Constant *> names;
+    for (auto [i, n] : llvm::enumerate(entry.argNames))
+      names.push_back(optionalString(n, name + llvm::Twine(i)));
+    return global(llvm::ConstantArray::get(
+                      llvm::ArrayType::get(ptr, names.size()), names),
+                  name);
+  }
+
+  llvm::Constant *argKinds(const EntryPoint &entry, const llvm::Twine &name) {
+    if (entry.args.empty())
+      return llvm::ConstantPointerNull::get(ptr);
+    SmallVector<uint32_t> kinds(entry.argKinds.begin(), entry.argKinds.end());
+    return global(llvm::ConstantDataArray::get(ctx, kinds), name);
+  }
+
+  void moduleTable(ArrayRef<EntryPoint> entries, const ModuleInfo &info) {
     SmallVector<llvm::Constant *> elements;
     for (const EntryPoint &entry : entries) {
       std::string prefix = "__tfm_sig_" + entry.name;
@@ -153,7 +190,9 @@ public:
            llvm::ConstantInt::get(i32, entry.args.size()),
            llvm::ConstantInt::get(i32, entry.results.size()),
            signatures(entry.args, prefix + ".args"),
-           signatures(entry.results, prefix + ".results")}));
+           signatures(entry.results, prefix + ".results"),
+           argNames(entry, prefix + ".arg_names"),
+           argKinds(entry, prefix + ".arg_kinds")}));
     }
     llvm::Constant *table = global(
         llvm::ConstantArray::get(
@@ -163,8 +202,11 @@ public:
         module, moduleType, /*isConstant=*/true,
         llvm::GlobalValue::ExternalLinkage,
         llvm::ConstantStruct::get(
-            moduleType, {llvm::ConstantInt::get(i32, TFM_ABI_VERSION),
-                         llvm::ConstantInt::get(i32, entries.size()), table}),
+            moduleType,
+            {llvm::ConstantInt::get(i32, TFM_ABI_VERSION),
+             llvm::ConstantInt::get(i32, entries.size()), table,
+             optionalString(info.modelConfig, "__tfm_model_config"),
+             optionalString(info.weightsPath, "__tfm_weights_path")}),
         "tfm_module_desc");
   }
 
@@ -178,12 +220,13 @@ private:
 } // namespace
 
 void mlir::tfm::emitEntryPoints(llvm::Module &module,
-                                ArrayRef<EntryPoint> entries, bool withTable) {
+                                ArrayRef<EntryPoint> entries, bool withTable,
+                                const ModuleInfo &info) {
   for (const EntryPoint &entry : entries)
     if (llvm::Function *raw = module.getFunction(entry.name))
       raw->setLinkage(llvm::GlobalValue::InternalLinkage);
   if (withTable)
-    TableBuilder(module).moduleTable(entries);
+    TableBuilder(module).moduleTable(entries, info);
 }
 
 static StringRef cTypeOf(int32_t dtype) {
@@ -221,7 +264,10 @@ static std::string shapeComment(const TensorSignature &sig) {
 
 void mlir::tfm::writeCHeader(llvm::raw_ostream &os,
                              ArrayRef<EntryPoint> entries, StringRef source) {
-  std::string guard = "TFM_GENERATED_" + std::to_string(llvm::hash_value(source) & 0xffffff);
+  std::string guard = "TFM_GENERATED_";
+  for (char ch : llvm::sys::path::stem(source))
+    guard += llvm::isAlnum(ch) ? llvm::toUpper(ch) : '_';
+  guard += "_H";
   os << "/* Generated by tfmc from " << source << ". Do not edit.\n"
      << " *\n"
      << " * Each entry point takes pointers to strided memref descriptors (MLIR's\n"

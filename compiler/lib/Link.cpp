@@ -2,10 +2,16 @@
 
 #include "tfmc/Link.h"
 
+#include "tfm/Runtime.h"
+
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+#include <vector>
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -73,6 +79,58 @@ LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
     error = "linking with " + driver + " failed" +
             (message.empty() ? "" : ": " + message) + " (exit " +
             std::to_string(rc) + ")";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult mlir::tfm::appendWeights(StringRef exePath, StringRef weightsPath,
+                                       std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream out(exePath, ec, llvm::sys::fs::OF_Append);
+  if (ec) {
+    error = exePath.str() + ": " + ec.message();
+    return failure();
+  }
+  uint64_t offset = out.tell();
+  constexpr uint64_t kPage = 4096;
+  uint64_t padding = (kPage - offset % kPage) % kPage;
+  out.write_zeros(padding);
+  offset += padding;
+
+  auto in = llvm::sys::fs::openNativeFileForRead(weightsPath);
+  if (!in) {
+    error = weightsPath.str() + ": " + llvm::toString(in.takeError());
+    return failure();
+  }
+  uint64_t size = 0;
+  std::vector<char> chunk(1 << 20);
+  while (true) {
+    auto read = llvm::sys::fs::readNativeFile(
+        *in, llvm::MutableArrayRef<char>(chunk.data(), chunk.size()));
+    if (!read) {
+      llvm::sys::fs::closeFile(*in);
+      error = weightsPath.str() + ": " + llvm::toString(read.takeError());
+      return failure();
+    }
+    if (*read == 0)
+      break;
+    out.write(chunk.data(), *read);
+    size += *read;
+  }
+  llvm::sys::fs::closeFile(*in);
+
+  char trailer[24];
+  std::memcpy(trailer, TFM_WEIGHTS_MAGIC, 8);
+  for (int i = 0; i < 8; ++i) {
+    trailer[8 + i] = static_cast<char>(offset >> (8 * i));
+    trailer[16 + i] = static_cast<char>(size >> (8 * i));
+  }
+  out.write(trailer, sizeof(trailer));
+  out.close();
+  if (out.has_error()) {
+    error = exePath.str() + ": " + out.error().message();
+    out.clear_error();
     return failure();
   }
   return success();

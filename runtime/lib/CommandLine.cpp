@@ -18,7 +18,8 @@ std::string tfm::runtime::programName(int argc, char **argv) {
 }
 
 /// A decimal integer in [1, INT32_MAX]; nothing else, not even spaces.
-static int32_t parsePositive(const std::string &flag, const std::string &value) {
+static int32_t parsePositive(const std::string &flag,
+                             const std::string &value) {
   int64_t result = 0;
   bool valid = !value.empty();
   for (char c : value) {
@@ -70,7 +71,7 @@ Options tfm::runtime::parseCommandLine(int argc, char **argv) {
     std::optional<int32_t> *intTarget = nullptr;
     if (flag == "--entry")
       stringTarget = &options.entry;
-    else if (flag == "-o" || flag == "--output")
+    else if (flag == "-o")
       stringTarget = &options.output;
     else if (flag == "--output-dir")
       stringTarget = &options.outputDir;
@@ -123,8 +124,8 @@ void tfm::runtime::printHelp(std::FILE *out, const std::string &program,
       "                    online CPUs, %d here)\n"
       "  -h, --help        print this help\n"
       "\n"
-      "Errors print one line 'error: <file or flag>: <problem>' on stderr and\n"
-      "exit with status %d; outputs are then left untouched.\n"
+      "Errors print one line 'error: <file or flag>: <problem>' on stderr,\n"
+      "write no output file and exit with status %d.\n"
       "\n"
       "entry points ('?' is a dynamic dimension):\n",
       program.c_str(), int(program.size()), "", defaultNumThreads(),

@@ -17,12 +17,12 @@ struct DTypeInfo {
 
 // Indexed by tfm_dtype: Runtime.h numbers them 0 to 7 in this order.
 static const DTypeInfo kDTypes[] = {
-    {"f32", 4, "<f4"},  {"f64", 8, "<f8"}, {"f16", 2, "<f2"},
+    {"f32", 4, "<f4"},    {"f64", 8, "<f8"}, {"f16", 2, "<f2"},
     {"bf16", 2, nullptr}, {"i1", 1, "|b1"},  {"i8", 1, "|i1"},
-    {"i32", 4, "<i4"},  {"i64", 8, "<i8"},
+    {"i32", 4, "<i4"},    {"i64", 8, "<i8"},
 };
-static_assert(TFM_DTYPE_F32 == 0 && TFM_DTYPE_BF16 == 3 &&
-                  TFM_DTYPE_I1 == 4 && TFM_DTYPE_I64 == 7,
+static_assert(TFM_DTYPE_F32 == 0 && TFM_DTYPE_BF16 == 3 && TFM_DTYPE_I1 == 4 &&
+                  TFM_DTYPE_I64 == 7,
               "kDTypes follows the tfm_dtype numbering");
 
 bool tfm::runtime::isKnownDType(int32_t dtype) {

@@ -2,20 +2,24 @@
 
 #include "Error.h"
 
+#include <cstdio>
 #include <cstring>
 
 using namespace tfm::runtime;
 
-/// File names and values come from the user: keep the message on one line.
+/// File names and header text come from the user: escape control
+/// characters so that the message stays on one line.
 static std::string oneLine(const std::string &text) {
   std::string result;
   for (char c : text) {
-    if (c == '\n')
-      result += "\\n";
-    else if (c == '\r')
-      result += "\\r";
-    else
+    unsigned char byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
       result += c;
+      continue;
+    }
+    char escaped[8];
+    std::snprintf(escaped, sizeof(escaped), "\\x%02x", byte);
+    result += escaped;
   }
   return result;
 }

@@ -48,7 +48,7 @@ void Invocation::buildArgumentDescriptors() {
     std::vector<int64_t> &desc = argDescriptors[i];
     desc.assign(TFM_MEMREF_DESC_WORDS(rank), 0);
     desc[0] = desc[1] = pointerWord(input.data.get()); // allocated, aligned
-    desc[2] = 0;                                         // offset
+    desc[2] = 0;                                       // offset
     int64_t stride = 1;
     for (size_t d = rank; d-- > 0;) {
       desc[3 + d] = input.shape[d];
@@ -78,7 +78,9 @@ void Invocation::freeResults() {
   if (!haveResults)
     return;
   haveResults = false;
-  std::vector<void *> freed;
+  // Collect first: results may share a buffer, and a freed pointer's value
+  // must not be used again, not even in comparisons.
+  std::vector<void *> owned;
   for (int32_t i = 0; i < entry.num_results; ++i) {
     void *allocated = wordPointer(resultWords(i)[0]);
     if (!allocated)
@@ -86,13 +88,12 @@ void Invocation::freeResults() {
     bool isInput = std::any_of(inputs.begin(), inputs.end(), [&](auto &in) {
       return in.data.get() == allocated;
     });
-    bool isFreed =
-        std::find(freed.begin(), freed.end(), allocated) != freed.end();
-    if (isInput || isFreed)
-      continue;
-    std::free(allocated);
-    freed.push_back(allocated);
+    if (!isInput &&
+        std::find(owned.begin(), owned.end(), allocated) == owned.end())
+      owned.push_back(allocated);
   }
+  for (void *allocated : owned)
+    std::free(allocated);
 }
 
 std::vector<StridedView> Invocation::results() const {
@@ -114,17 +115,16 @@ std::vector<StridedView> Invocation::results() const {
         throw Error(entrySubject(entry),
                     what + " has invalid sizes " + formatShape(view.sizes));
       if (sig.dims[d] >= 0 && size != sig.dims[d])
-        throw Error(entrySubject(entry), what + " has shape " +
-                                             formatShape(view.sizes) +
-                                             ", expected " +
-                                             formatTensorSig(sig));
+        throw Error(entrySubject(entry),
+                    what + " has shape " + formatShape(view.sizes) +
+                        ", expected " + formatTensorSig(sig));
     }
     const char *aligned = static_cast<const char *>(wordPointer(words[1]));
     if (elements > 0 && !aligned)
       throw Error(entrySubject(entry), what + " has no data pointer");
-    view.origin =
-        elements > 0 ? aligned + words[2] * int64_t(dtypeSize(sig.dtype))
-                     : aligned;
+    view.origin = elements > 0
+                      ? aligned + words[2] * int64_t(dtypeSize(sig.dtype))
+                      : aligned;
     views.push_back(std::move(view));
   }
   return views;

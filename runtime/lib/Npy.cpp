@@ -213,8 +213,8 @@ NpyHeader HeaderParser::parse() {
                                          &nonZeroProduct);
   }
   overflow |= nonZeroProduct > uint64_t(INT64_MAX);
-  overflow |= __builtin_mul_overflow(elements, uint64_t(dtypeSize(header.dtype)),
-                                     &header.dataBytes);
+  overflow |= __builtin_mul_overflow(
+      elements, uint64_t(dtypeSize(header.dtype)), &header.dataBytes);
   if (overflow)
     throw Error(path, "shape " + formatShape(header.shape) + " is too large");
   return header;
@@ -265,8 +265,9 @@ NpyReader::NpyReader(const std::string &path) : path(path) {
                           std::to_string(kMaxHeaderSize));
   if (dataOffset > fileSize)
     throw Error(path, "truncated .npy header: it claims " +
-                          std::to_string(headerSize) + " bytes, the file has " +
-                          std::to_string(fileSize - 8 - lengthSize));
+                          std::to_string(headerSize) + " bytes, only " +
+                          std::to_string(fileSize - 8 - lengthSize) +
+                          " follow");
 
   std::string text(headerSize, '\0');
   if (std::fread(text.data(), 1, headerSize, file.get()) != headerSize)
@@ -330,9 +331,9 @@ void tfm::runtime::writeNpy(std::FILE *file, const StridedView &view,
   if (!descr)
     throw Error(path, "cannot write " + dtypeName(view.dtype) +
                           ": NumPy has no such dtype");
-  std::string header = std::string("{'descr': '") + descr +
-                       "', 'fortran_order': False, 'shape': " +
-                       shapeTuple(view.sizes) + ", }";
+  std::string header =
+      std::string("{'descr': '") + descr +
+      "', 'fortran_order': False, 'shape': " + shapeTuple(view.sizes) + ", }";
   // Like NumPy, pad with spaces so that the data starts 64-byte aligned and
   // end with a newline; switch to version 2.0 if the length needs 32 bits.
   unsigned major = 1;

@@ -47,7 +47,8 @@ static std::string entryNames(const tfm_module &module) {
 }
 
 static bool isValidSig(const tfm_tensor_sig &sig) {
-  return isKnownDType(sig.dtype) && sig.rank >= 0 && (sig.rank == 0 || sig.dims);
+  return isKnownDType(sig.dtype) && sig.rank >= 0 &&
+         (sig.rank == 0 || sig.dims);
 }
 
 void tfm::runtime::checkModule(const tfm_module &module,
@@ -70,8 +71,8 @@ void tfm::runtime::checkModule(const tfm_module &module,
     for (int32_t j = 0; valid && j < entry.num_results; ++j)
       valid = isValidSig(entry.results[j]);
     if (!valid)
-      throw Error(program, "malformed module table: entry " +
-                               std::to_string(i));
+      throw Error(program,
+                  "malformed module table: entry " + std::to_string(i));
   }
 }
 

@@ -15,6 +15,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace llvm {
 class Module;
@@ -32,18 +33,28 @@ struct TensorSignature {
 struct EntryPoint {
   std::string name;
   llvm::SmallVector<TensorSignature> args, results;
+  // From the `tfm.input` / `tfm.weight` argument attributes of model
+  // entry points (tfm_arg_kind values and names; empty names otherwise).
+  llvm::SmallVector<int32_t> argKinds;
+  llvm::SmallVector<std::string> argNames;
+};
+
+/// What the runtime learns about a compiled module besides its entries.
+struct ModuleInfo {
+  std::string modelConfig; // JSON; empty for plain tfm IR
+  std::string weightsPath; // external weights; empty when embedded
 };
 
 /// Collects the public functions of `module`; emits a diagnostic and fails
 /// when one takes or returns something other than a ranked tensor of a
 /// supported element type, or when there is none.
-FailureOr<llvm::SmallVector<EntryPoint>> collectEntryPoints(ModuleOp module);
+FailureOr<std::vector<EntryPoint>> collectEntryPoints(ModuleOp module);
 
 /// Adds `__tfm_invoke_<name>` wrappers, and the `tfm_module_desc` table when
 /// `withTable` is set, to a translated module; the raw lowered functions
 /// become internal so that their names cannot clash with the runtime's.
 void emitEntryPoints(llvm::Module &module, llvm::ArrayRef<EntryPoint> entries,
-                     bool withTable);
+                     bool withTable, const ModuleInfo &info = {});
 
 /// Writes a C header that declares the entry points' C interfaces for users
 /// who link the static library into their own program.

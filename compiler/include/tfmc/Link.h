@@ -28,6 +28,12 @@ LogicalResult linkExecutable(llvm::StringRef objectPath,
                              llvm::StringRef outputPath, llvm::StringRef linker,
                              std::string &error);
 
+/// Appends the weights file to the executable at `exePath`, page-aligned,
+/// followed by the trailer described in Runtime.h. Copies in chunks, so
+/// memory stays small whatever the weights' size.
+LogicalResult appendWeights(llvm::StringRef exePath,
+                            llvm::StringRef weightsPath, std::string &error);
+
 } // namespace mlir::tfm
 
 #endif // TFMC_LINK_H

@@ -14,10 +14,12 @@
 #include "tfmc/Codegen.h"
 #include "tfmc/EntryPoints.h"
 #include "tfmc/Link.h"
+#include "tfmc/ModelBuilder.h"
 #include "tfmc/Pipelines.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
@@ -42,7 +44,7 @@ enum class Emit { Tfm, Linalg, Loops, LLVMMLIR, LLVMIR, Asm, Obj, Lib, Exe };
 static cl::OptionCategory tfmcCategory("tfmc options");
 
 static cl::opt<std::string> inputFilename(cl::Positional,
-                                          cl::desc("<input .mlir file>"),
+                                          cl::desc("<model.json or .mlir file>"),
                                           cl::Required, cl::cat(tfmcCategory));
 
 static cl::opt<std::string> outputFilename(
@@ -72,6 +74,12 @@ static cl::opt<std::string>
     targetCpu("target-cpu",
               cl::desc("Target CPU (default: the host, with its features)"),
               cl::init("native"), cl::cat(tfmcCategory));
+
+static cl::opt<bool> externalWeights(
+    "external-weights",
+    cl::desc("Do not embed a model's weights: the executable records the "
+             "weights file's absolute path and maps it at start"),
+    cl::init(false), cl::cat(tfmcCategory));
 
 static cl::opt<std::string>
     linker("linker", cl::desc("C++ compiler driver used to link executables"),
@@ -162,22 +170,47 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   std::string error;
-  auto input = openInputFile(inputFilename, &error);
-  if (!input)
-    return fail(error);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1;
+  OwningOpRef<ModuleOp> module;
+  std::optional<tfm::ModelConfig> model;
+  tfm::ModuleInfo info;
+  if (StringRef(inputFilename).ends_with(".json")) {
+    // A model description: validate it and its weights, then write its IR.
+    FailureOr<tfm::ModelConfig> config =
+        tfm::loadModelConfig(inputFilename, error);
+    if (failed(config))
+      return fail(error);
+    FailureOr<std::vector<tfm::WeightSpec>> weights =
+        tfm::checkWeights(*config, error);
+    if (failed(weights))
+      return fail(error);
+    model = *config;
+    module = tfm::buildModel(&context, *model, *weights);
+    if (failed(verify(*module)))
+      return 1;
+    info.modelConfig = model->toRuntimeJson();
+    if (externalWeights)
+      info.weightsPath = model->weightsPath;
+  } else {
+    auto input = openInputFile(inputFilename, &error);
+    if (!input)
+      return fail(error);
+    sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return 1;
+    if (externalWeights)
+      return fail("--external-weights applies to model descriptions "
+                  "(model.json) only");
+  }
 
   Emit emit = emitAction;
   if (emit == Emit::Tfm)
     return printModule(*module);
 
   // Signatures are read before lowering erases the tensor types.
-  FailureOr<SmallVector<tfm::EntryPoint>> entries =
+  FailureOr<std::vector<tfm::EntryPoint>> entries =
       tfm::collectEntryPoints(*module);
   if (failed(entries))
     return 1;
@@ -195,7 +228,8 @@ int main(int argc, char **argv) {
       tfm::translateToLLVMIR(*module, llvmContext, **tm);
   if (!llvmModule)
     return fail("translation to LLVM IR failed");
-  tfm::emitEntryPoints(*llvmModule, *entries, /*withTable=*/emit != Emit::Lib);
+  tfm::emitEntryPoints(*llvmModule, *entries, /*withTable=*/emit != Emit::Lib,
+                       info);
   if (failed(tfm::optimizeLLVMIR(*llvmModule, **tm, options.optLevel)))
     return 1;
 
@@ -256,5 +290,11 @@ int main(int argc, char **argv) {
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);
+  // Weights go after the linked image, where the runtime maps them from.
+  if (model && !externalWeights &&
+      failed(tfm::appendWeights(outputPath, model->weightsPath, error))) {
+    llvm::sys::fs::remove(outputPath);
+    return fail(error);
+  }
   return 0;
 }

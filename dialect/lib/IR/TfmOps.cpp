@@ -133,6 +133,17 @@ private:
 };
 } // namespace
 
+/// A float as a person writes it: 0.125, -0.5, inf, nan.
+static std::string floatStr(const APFloat &value) {
+  if (value.isNaN())
+    return "nan";
+  if (value.isInfinity())
+    return value.isNegative() ? "-inf" : "inf";
+  SmallString<16> str;
+  value.toString(str);
+  return str.str().str();
+}
+
 static Named named(StringRef name, Value v) {
   return {name, cast<RankedTensorType>(v.getType())};
 }
@@ -165,7 +176,7 @@ LogicalResult AttentionOp::verify() {
   if (FloatAttr scale = getScaleAttr())
     if (!scale.getValue().isFinite())
       return emitOpError() << "scale must be finite, got "
-                           << scale.getValueAsDouble();
+                           << floatStr(scale.getValue());
   if (Value mask = getMask()) {
     Named m = named("mask", mask);
     SmallVector<int64_t> target = {q.dim(0), q.dim(1), q.dim(2), k.dim(2)};
@@ -234,10 +245,21 @@ LogicalResult MultiHeadAttentionOp::verify() {
     Named wv = named("value in_proj weight", weights[2]);
     if (failed(expectShape(named("query in_proj weight", weights[0]),
                            {embed, embed})) ||
-        failed(check.rank(wk, 2)) || failed(check.rank(wv, 2)) ||
-        failed(expectShape(wk, {embed, k.dim(2)})) ||
-        failed(expectShape(wv, {embed, v.dim(2)})))
+        failed(check.rank(wk, 2)) || failed(check.rank(wv, 2)))
       return failure();
+    // The weights fix the key and value feature sizes (kdim, vdim).
+    for (auto [w, input, what] :
+         {std::tuple<Named, Named, StringRef>{wk, k, "key features"},
+          std::tuple<Named, Named, StringRef>{wv, v, "value features"}}) {
+      if (w.type.isDynamicDim(1))
+        return emitOpError() << w.name << " must have a static shape, got "
+                             << w.type;
+      int64_t features =
+          ShapedType::isDynamic(input.dim(2)) ? w.dim(1) : input.dim(2);
+      if (failed(expectShape(w, {embed, features})) ||
+          failed(check.sameDim(what, input, 2, w, 1)))
+        return failure();
+    }
   } else {
     return emitOpError() << "in_proj takes 1 packed weight [3E, E] or 3 "
                             "separate weights, got "
@@ -317,7 +339,12 @@ LogicalResult PaddingMaskOp::verify() {
   Named in = named("input", getInput()), r = named("result", getResult());
   if (failed(check.rank(r, 2)))
     return failure();
-  if (getPadId()) {
+  if (std::optional<int64_t> pad = getPadId()) {
+    auto intType = dyn_cast<IntegerType>(in.type.getElementType());
+    unsigned width = intType ? intType.getWidth() : 64;
+    if (width < 64 && !llvm::isIntN(width, *pad) && !llvm::isUIntN(width, *pad))
+      return emitOpError() << "pad id " << *pad << " does not fit the ids' "
+                           << in.type.getElementType() << " elements";
     if (failed(check.rank(in, 2)) ||
         failed(check.sameDim("batch size", in, 0, r, 0)) ||
         failed(check.sameDim("sequence length", in, 1, r, 1)))
@@ -372,6 +399,8 @@ LogicalResult PositionalEncodingOp::verify() {
     if (failed(check.rank(t, 2)) || failed(check.sameElementType(in, t)) ||
         failed(check.sameDim("embedding size", t, 1, in, 2)))
       return failure();
+    if (t.dim(0) == 0)
+      return emitOpError("table has no positions");
     if (!getOffset() && !ShapedType::isDynamic(t.dim(0)) &&
         !ShapedType::isDynamic(in.dim(1)) && in.dim(1) > t.dim(0))
       return emitOpError() << "sequence length " << in.dim(1)
@@ -395,9 +424,15 @@ LogicalResult EmbeddingOp::verify() {
       failed(check.rank(r, ids.type.getRank() + 1)) ||
       failed(check.sameElementType(table, r)))
     return failure();
+  if (table.dim(0) == 0)
+    return emitOpError("table has no rows");
   for (int64_t i = 0, e = ids.type.getRank(); i < e; ++i)
     if (failed(check.sameDim("ids dimension", ids, i, r, i)))
       return failure();
+  if (FloatAttr scale = getScaleAttr())
+    if (!scale.getValue().isFinite())
+      return emitOpError() << "scale must be finite, got "
+                           << floatStr(scale.getValue());
   return check.sameDim("embedding size", table, 1, r, ids.type.getRank());
 }
 
@@ -441,7 +476,7 @@ LogicalResult LayerNormOp::verify() {
   APFloat eps = getEpsilonAttr().getValue();
   if (!eps.isFinite() || eps.isNegative() || eps.isZero())
     return emitOpError() << "epsilon must be positive and finite, got "
-                         << eps.convertToDouble();
+                         << floatStr(eps);
   return success();
 }
 

@@ -11,6 +11,7 @@
 #include "tfm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -95,12 +96,23 @@ Value maskToRank4(OpBuilder &b, Location loc, Value mask, bool isKeyPadding,
     shape = {one, one, sizes[0], sizes[1]};
     reassociation = {{0, 1, 2}, {3}};
   } else {
-    shape = {batch, b.getIndexAttr(heads), sizes[1], sizes[2]};
+    // [B*H, ...] -> [B, H, ...]: B follows the mask's own first dimension,
+    // which the verifier matched with the query's batch when both are static.
+    OpFoldResult maskBatch =
+        type.isDynamicDim(0)
+            ? batch
+            : OpFoldResult(b.getIndexAttr(type.getDimSize(0) / heads));
+    if (type.isDynamicDim(0) && getConstantIntValue(batch))
+      maskBatch = getValueOrCreateConstantIndexOp(b, loc, batch);
+    shape = {maskBatch, b.getIndexAttr(heads), sizes[1], sizes[2]};
     reassociation = {{0, 1}, {2}, {3}};
   }
+  // A dimension is static exactly when its size is an attribute, which is
+  // what expand_shape requires of a group with a dynamic source dimension.
   SmallVector<int64_t> staticShape;
   for (OpFoldResult s : shape)
-    staticShape.push_back(getConstantIntValue(s).value_or(ShapedType::kDynamic));
+    staticShape.push_back(isa<Attribute>(s) ? *getConstantIntValue(s)
+                                            : ShapedType::kDynamic);
   auto resultType = RankedTensorType::get(staticShape, type.getElementType());
   return tensor::ExpandShapeOp::create(b, loc, resultType, mask, reassociation,
                                        shape);

@@ -115,7 +115,13 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
           id = arith::MaxSIOp::create(nb, nloc, id, zero);
           id = arith::MinSIOp::create(nb, nloc, id, lastRow);
           Value e = linalg::IndexOp::create(nb, nloc, rank - 1);
-          return tensor::ExtractOp::create(nb, nloc, table, ValueRange{id, e});
+          Value row =
+              tensor::ExtractOp::create(nb, nloc, table, ValueRange{id, e});
+          if (FloatAttr scale = op.getScaleAttr())
+            row = arith::MulFOp::create(
+                nb, nloc, row,
+                createFloat(nb, nloc, row.getType(), scale.getValueAsDouble()));
+          return row;
         });
     b.replaceOp(op, castIfNeeded(b, loc, result, resultType));
     return success();

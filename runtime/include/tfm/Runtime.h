@@ -54,6 +54,13 @@ typedef struct tfm_tensor_sig {
  * may share a buffer). */
 typedef void (*tfm_invoke_fn)(void **args);
 
+/* What an argument of a model's entry point is bound to. */
+typedef enum tfm_arg_kind {
+  TFM_ARG_TENSOR = 0, /* given by the user (plain modules) */
+  TFM_ARG_INPUT = 1,  /* a model input: arg_names[i] is "ids", "memory", ... */
+  TFM_ARG_WEIGHT = 2  /* a weight: arg_names[i] is its safetensors name */
+} tfm_arg_kind;
+
 typedef struct tfm_entry {
   const char *name;
   tfm_invoke_fn invoke;
@@ -61,13 +68,28 @@ typedef struct tfm_entry {
   int32_t num_results;
   const tfm_tensor_sig *args;
   const tfm_tensor_sig *results;
+  const char *const *arg_names; /* num_args names (NULL entries allowed) */
+  const int32_t *arg_kinds;     /* num_args tfm_arg_kind values */
 } tfm_entry;
 
 typedef struct tfm_module {
   int32_t abi_version; /* TFM_ABI_VERSION */
   int32_t num_entries;
   const tfm_entry *entries;
+  /* Compiled from a model description: its settings as one JSON object
+   * (architecture, d_model, vocabulary sizes, max_seq_len, pad/bos/eos ids,
+   * vocabulary files); NULL for modules compiled from tfm IR. */
+  const char *model_config;
+  /* The weights file recorded by --external-weights; NULL when the weights
+   * are embedded in the executable (appended after it, see below). */
+  const char *weights_path;
 } tfm_module;
+
+/* Embedded weights: the safetensors file is appended to the executable at a
+ * page-aligned offset, followed by a 24-byte trailer: the magic
+ * TFM_WEIGHTS_MAGIC (8 bytes), the offset and the size (little-endian
+ * uint64 each). */
+#define TFM_WEIGHTS_MAGIC "TFMWGHT1"
 
 /* Emitted by tfmc in every compiled module. */
 extern const tfm_module tfm_module_desc;

@@ -43,7 +43,9 @@ def Tfm_AttentionOp : Tfm_Op<"attention", [Pure]> {
     - `mask` is optional. An `i1` mask keeps a key where it is `true`; a
       floating-point mask is added to the scores (`-inf` hides a key). Its
       shape broadcasts to `[B, H, Sq, Skv]` with trailing alignment: each of
-      its dimensions is 1 or equal to the one it lines up with.
+      its dimensions is 1 or equal to the one it lines up with. Only a
+      static 1 broadcasts: a dynamic mask dimension must equal the size it
+      lines up with at run time.
     - `causal` hides future keys without materializing a mask. It is aligned
       bottom-right: query `i` sees key `j` when `j <= i + Skv - Sq`, so a
       decode step with `Sq = 1` sees the whole cache.
@@ -206,13 +208,20 @@ def Tfm_EmbeddingOp : Tfm_Op<"embedding", [Pure]> {
   let summary = "table lookup of token ids";
   let description = [{
     Gathers rows of `table` `[V, E]` for integer `ids` of any shape, giving
-    `ids.shape + [E]`. Ids outside `[0, V)` are clamped for memory safety;
-    model executables reject them before they get here.
+    `ids.shape + [E]`, each multiplied by `scale` when it is given (models
+    scale embeddings by sqrt(E)). Ids outside `[0, V)` are clamped for
+    memory safety; model executables reject them before they get here.
+
+    ```mlir
+    %x = tfm.embedding %ids, %table scale(8.0) : tensor<?x?xi64>, tensor<1000x64xf32> -> tensor<?x?x64xf32>
+    ```
   }];
-  let arguments = (ins Tfm_IntTensor:$ids, Tfm_FloatTensor:$table);
+  let arguments = (ins Tfm_IntTensor:$ids, Tfm_FloatTensor:$table,
+                   OptionalAttr<F32Attr>:$scale);
   let results = (outs Tfm_FloatTensor:$result);
   let assemblyFormat = [{
-    $ids `,` $table attr-dict `:` type($ids) `,` type($table) `->` type($result)
+    $ids `,` $table (`scale` `(` $scale^ `)`)? attr-dict `:` type($ids) `,`
+    type($table) `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -1,0 +1,58 @@
+//===- ModelConfig.h - model.json, validated --------------------*- C++ -*-===//
+//
+// The model description of docs/model-format.md. Every error names the file
+// and the key path (`model.json: num_heads: 5 does not divide d_model 96`).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFMC_MODELCONFIG_H
+#define TFMC_MODELCONFIG_H
+
+#include "mlir/Support/LLVM.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::tfm {
+
+enum class Architecture { Encoder, Decoder, EncoderDecoder };
+
+struct ModelConfig {
+  Architecture architecture = Architecture::Encoder;
+  int64_t dModel = 0, numHeads = 0, dFF = 0;
+  int64_t numEncoderLayers = 0, numDecoderLayers = 0;
+  // Encoder and decoder-only models have one vocabulary: srcVocabSize for an
+  // encoder, tgtVocabSize for a decoder.
+  int64_t srcVocabSize = 0, tgtVocabSize = 0;
+  int64_t maxSeqLen = 0, padId = 0, bosId = 0, eosId = 0;
+  bool learnedPositions = false, gelu = false, normFirst = false;
+  bool embeddingScale = false, finalNorm = false, tieEmbeddings = false;
+  double layerNormEps = 1e-5;
+  // Absolute paths; the vocabularies are optional.
+  std::string weightsPath, srcVocabPath, tgtVocabPath;
+
+  bool hasEncoder() const { return architecture != Architecture::Decoder; }
+  bool hasDecoder() const { return architecture != Architecture::Encoder; }
+  StringRef architectureName() const;
+  /// The description as the runtime reads it (one JSON object).
+  std::string toRuntimeJson() const;
+};
+
+/// Reads and validates `path`. On failure returns failure and sets `error`
+/// to one line naming the file and the key.
+FailureOr<ModelConfig> loadModelConfig(StringRef path, std::string &error);
+
+/// One weight the model needs: its state_dict name and shape.
+struct WeightSpec {
+  std::string name;
+  std::vector<int64_t> shape;
+  bool optional = false; // lm_head.bias may be absent
+};
+
+/// Every weight of the model, in a fixed order.
+std::vector<WeightSpec> expectedWeights(const ModelConfig &config);
+
+} // namespace mlir::tfm
+
+#endif // TFMC_MODELCONFIG_H

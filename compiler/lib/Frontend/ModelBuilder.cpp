@@ -1,0 +1,245 @@
+//===- ModelBuilder.cpp - tfm IR for a model description --------*- C++ -*-===//
+//
+// Writes a model's entry points as tfm ops, following PyTorch's
+// nn.TransformerEncoderLayer / nn.TransformerDecoderLayer (post-LN or pre-LN)
+// so that the IR reads like the model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfmc/ModelBuilder.h"
+
+#include "tfm/IR/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+/// One entry point under construction.
+class FunctionBuilder {
+public:
+  FunctionBuilder(OpBuilder &b, const ModelConfig &config)
+      : b(b), c(config), loc(b.getUnknownLoc()) {}
+
+  /// Creates @name with `inputs` (name, type) followed by `weights`.
+  void begin(StringRef name, ArrayRef<std::pair<StringRef, Type>> inputs,
+             ArrayRef<WeightSpec> weights, Type resultType) {
+    loc = NameLoc::get(b.getStringAttr(name));
+    SmallVector<Type> types;
+    for (auto &[inputName, type] : inputs)
+      types.push_back(type);
+    for (const WeightSpec &w : weights)
+      types.push_back(RankedTensorType::get(w.shape, b.getF32Type()));
+    func = func::FuncOp::create(b, loc, name,
+                                b.getFunctionType(types, {resultType}));
+    Block *entry = func.addEntryBlock();
+    for (auto [i, input] : llvm::enumerate(inputs)) {
+      func.setArgAttr(i, "tfm.input", b.getStringAttr(input.first));
+      this->inputs[input.first] = entry->getArgument(i);
+    }
+    for (auto [i, w] : llvm::enumerate(weights)) {
+      unsigned index = inputs.size() + i;
+      func.setArgAttr(index, "tfm.weight", b.getStringAttr(w.name));
+      this->weights[w.name] = entry->getArgument(index);
+    }
+    b.setInsertionPointToStart(entry);
+  }
+
+  void finish(Value result) { func::ReturnOp::create(b, loc, result); }
+
+  Value input(StringRef name) { return inputs.lookup(name); }
+  Value weight(StringRef name) { return weights.lookup(name); }
+
+  RankedTensorType activations(int64_t features) {
+    return RankedTensorType::get(
+        {ShapedType::kDynamic, ShapedType::kDynamic, features},
+        b.getF32Type());
+  }
+
+  Value paddingMask(Value ids) {
+    auto type = RankedTensorType::get(
+        {ShapedType::kDynamic, ShapedType::kDynamic}, b.getI1Type());
+    return PaddingMaskOp::create(b, loc, type, ids, Value(),
+                                 b.getI64IntegerAttr(c.padId));
+  }
+
+  /// Token embedding (scaled by sqrt(d_model) when asked) plus positions.
+  Value embed(Value ids, StringRef table, StringRef positions) {
+    FloatAttr scale;
+    if (c.embeddingScale)
+      scale = b.getF32FloatAttr(std::sqrt(static_cast<double>(c.dModel)));
+    Value x = EmbeddingOp::create(b, loc, activations(c.dModel), ids,
+                                  weight(table), scale);
+    Value posTable = c.learnedPositions ? weight(positions) : Value();
+    auto kind = c.learnedPositions ? PositionalEncodingKind::learned
+                                   : PositionalEncodingKind::sinusoidal;
+    return PositionalEncodingOp::create(b, loc, x.getType(), kind, x, posTable,
+                                        /*offset=*/Value());
+  }
+
+  Value linear(Value x, const std::string &prefix, int64_t features) {
+    return LinearOp::create(b, loc, activations(features), x,
+                            weight(prefix + ".weight"),
+                            weight(prefix + ".bias"));
+  }
+
+  Value norm(Value x, const std::string &prefix) {
+    return LayerNormOp::create(b, loc, x.getType(), x,
+                               weight(prefix + ".weight"),
+                               weight(prefix + ".bias"),
+                               b.getF32FloatAttr(c.layerNormEps));
+  }
+
+  Value attention(Value query, Value keyValue, const std::string &prefix,
+                  Value keyPadding, bool causal) {
+    return MultiHeadAttentionOp::create(
+        b, loc, query.getType(), query, keyValue, keyValue,
+        ValueRange{weight(prefix + ".in_proj_weight")},
+        ValueRange{weight(prefix + ".in_proj_bias")},
+        weight(prefix + ".out_proj.weight"), weight(prefix + ".out_proj.bias"),
+        keyPadding, /*attn_mask=*/Value(), b.getI64IntegerAttr(c.numHeads),
+        causal ? b.getUnitAttr() : UnitAttr());
+  }
+
+  Value feedForward(Value x, const std::string &prefix) {
+    Value h = linear(x, prefix + ".linear1", c.dFF);
+    h = c.gelu ? Value(GeluOp::create(b, loc, h, GeluApproximation::none))
+               : Value(ReluOp::create(b, loc, h));
+    return linear(h, prefix + ".linear2", c.dModel);
+  }
+
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+
+  /// nn.TransformerEncoderLayer (also the decoder-only block, with causal).
+  Value encoderLayer(Value x, const std::string &p, Value keyPadding,
+                     bool causal) {
+    auto selfAttention = [&](Value h) {
+      return attention(h, h, p + ".self_attn", keyPadding, causal);
+    };
+    if (c.normFirst) {
+      x = add(x, selfAttention(norm(x, p + ".norm1")));
+      return add(x, feedForward(norm(x, p + ".norm2"), p));
+    }
+    x = norm(add(x, selfAttention(x)), p + ".norm1");
+    return norm(add(x, feedForward(x, p)), p + ".norm2");
+  }
+
+  /// nn.TransformerDecoderLayer.
+  Value decoderLayer(Value x, Value memory, const std::string &p,
+                     Value targetPadding, Value sourcePadding) {
+    auto selfAttention = [&](Value h) {
+      return attention(h, h, p + ".self_attn", targetPadding, true);
+    };
+    auto crossAttention = [&](Value h) {
+      return attention(h, memory, p + ".multihead_attn", sourcePadding, false);
+    };
+    if (c.normFirst) {
+      x = add(x, selfAttention(norm(x, p + ".norm1")));
+      x = add(x, crossAttention(norm(x, p + ".norm2")));
+      return add(x, feedForward(norm(x, p + ".norm3"), p));
+    }
+    x = norm(add(x, selfAttention(x)), p + ".norm1");
+    x = norm(add(x, crossAttention(x)), p + ".norm2");
+    return norm(add(x, feedForward(x, p)), p + ".norm3");
+  }
+
+private:
+  OpBuilder &b;
+  const ModelConfig &c;
+  Location loc;
+  func::FuncOp func;
+  llvm::StringMap<Value> inputs, weights;
+};
+
+/// The weights whose names start with one of `prefixes`.
+std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
+                               ArrayRef<StringRef> prefixes) {
+  std::vector<WeightSpec> selected;
+  for (const WeightSpec &w : weights)
+    if (llvm::any_of(prefixes,
+                     [&](StringRef p) { return StringRef(w.name).starts_with(p); }))
+      selected.push_back(w);
+  return selected;
+}
+} // namespace
+
+OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
+                                            const ModelConfig &c,
+                                            ArrayRef<WeightSpec> weights) {
+  context->loadDialect<TfmDialect, arith::ArithDialect, func::FuncDialect>();
+  OpBuilder b(context);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
+  b.setInsertionPointToEnd(module->getBody());
+  Type ids = RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                                   b.getI64Type());
+  auto layerName = [](StringRef prefix, int64_t i) {
+    return (prefix + "." + Twine(i)).str();
+  };
+
+  FunctionBuilder f(b, c);
+  switch (c.architecture) {
+  case Architecture::Encoder: {
+    f.begin("encode", {{"ids", ids}}, weights, f.activations(c.dModel));
+    Value padding = f.paddingMask(f.input("ids"));
+    Value x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
+    for (int64_t i = 0; i < c.numEncoderLayers; ++i)
+      x = f.encoderLayer(x, layerName("encoder.layers", i), padding, false);
+    if (c.finalNorm)
+      x = f.norm(x, "encoder.norm");
+    f.finish(x);
+    break;
+  }
+  case Architecture::Decoder: {
+    f.begin("forward", {{"ids", ids}}, weights, f.activations(c.tgtVocabSize));
+    Value padding = f.paddingMask(f.input("ids"));
+    Value x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
+    for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+      x = f.encoderLayer(x, layerName("layers", i), padding, true);
+    if (c.finalNorm)
+      x = f.norm(x, "norm");
+    Value logits =
+        c.tieEmbeddings
+            ? Value(LinearOp::create(b, b.getUnknownLoc(),
+                                     f.activations(c.tgtVocabSize), x,
+                                     f.weight("embed.weight"), Value()))
+            : f.linear(x, "lm_head", c.tgtVocabSize);
+    f.finish(logits);
+    break;
+  }
+  case Architecture::EncoderDecoder: {
+    Type memory = f.activations(c.dModel);
+    f.begin("encode", {{"src_ids", ids}},
+            select(weights, {"src_", "encoder."}), memory);
+    Value srcPadding = f.paddingMask(f.input("src_ids"));
+    Value x = f.embed(f.input("src_ids"), "src_embed.weight", "src_pos.weight");
+    for (int64_t i = 0; i < c.numEncoderLayers; ++i)
+      x = f.encoderLayer(x, layerName("encoder.layers", i), srcPadding, false);
+    if (c.finalNorm)
+      x = f.norm(x, "encoder.norm");
+    f.finish(x);
+
+    b.setInsertionPointToEnd(module->getBody());
+    f.begin("decode",
+            {{"memory", memory}, {"src_ids", ids}, {"tgt_ids", ids}},
+            select(weights, {"tgt_", "decoder.", "generator."}),
+            f.activations(c.tgtVocabSize));
+    srcPadding = f.paddingMask(f.input("src_ids"));
+    Value tgtPadding = f.paddingMask(f.input("tgt_ids"));
+    Value y = f.embed(f.input("tgt_ids"), "tgt_embed.weight", "tgt_pos.weight");
+    for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+      y = f.decoderLayer(y, f.input("memory"), layerName("decoder.layers", i),
+                         tgtPadding, srcPadding);
+    if (c.finalNorm)
+      y = f.norm(y, "decoder.norm");
+    f.finish(f.linear(y, "generator", c.tgtVocabSize));
+    break;
+  }
+  }
+  return module;
+}

@@ -1,0 +1,50 @@
+//===- Safetensors.h - reading safetensors files ----------------*- C++ -*-===//
+//
+// The safetensors format: an 8-byte little-endian header length N, N bytes
+// of JSON mapping tensor names to {dtype, shape, data_offsets}, then the
+// data. Shared by tfmc (validation at compile time) and the runtime
+// (loading), and fuzzed; every check is against the actual file size.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_RUNTIME_SAFETENSORS_H
+#define TFM_RUNTIME_SAFETENSORS_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tfm::safetensors {
+
+struct TensorInfo {
+  std::string name;
+  std::string dtype; // "F32", "F16", "BF16", ...
+  std::vector<int64_t> shape;
+  uint64_t begin = 0, end = 0; // offsets from the start of the data
+};
+
+struct Header {
+  std::vector<TensorInfo> tensors; // in file order of their data
+  uint64_t dataStart = 0;          // file offset of the data section
+
+  const TensorInfo *find(const std::string &name) const;
+};
+
+/// Bytes per element of a safetensors dtype, 0 for an unknown one.
+unsigned elementSize(const std::string &dtype);
+
+/// Parses and validates the header of a file of `size` bytes at `data`.
+/// On failure returns false with a one-line `error` (without the file name).
+bool parseHeader(const uint8_t *data, uint64_t size, Header &header,
+                 std::string &error);
+
+/// "[2, 3]"
+std::string shapeString(const std::vector<int64_t> &shape);
+
+/// Converts one IEEE half or bfloat16 value to float.
+float halfToFloat(uint16_t bits);
+float bfloat16ToFloat(uint16_t bits);
+
+} // namespace tfm::safetensors
+
+#endif // TFM_RUNTIME_SAFETENSORS_H
