@@ -86,13 +86,19 @@ LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
 
 LogicalResult mlir::tfm::appendWeights(StringRef exePath, StringRef weightsPath,
                                        std::string &error) {
-  std::error_code ec;
+  // tell() of an appending stream counts from where it started, not from
+  // the start of the file: take the size first.
+  uint64_t offset = 0;
+  std::error_code ec = llvm::sys::fs::file_size(exePath, offset);
+  if (ec) {
+    error = exePath.str() + ": " + ec.message();
+    return failure();
+  }
   llvm::raw_fd_ostream out(exePath, ec, llvm::sys::fs::OF_Append);
   if (ec) {
     error = exePath.str() + ": " + ec.message();
     return failure();
   }
-  uint64_t offset = out.tell();
   constexpr uint64_t kPage = 4096;
   uint64_t padding = (kPage - offset % kPage) % kPage;
   out.write_zeros(padding);

@@ -47,7 +47,7 @@ void Invocation::buildArgumentDescriptors() {
     const size_t rank = input.shape.size();
     std::vector<int64_t> &desc = argDescriptors[i];
     desc.assign(TFM_MEMREF_DESC_WORDS(rank), 0);
-    desc[0] = desc[1] = pointerWord(input.data.get()); // allocated, aligned
+    desc[0] = desc[1] = pointerWord(input.ptr()); // allocated, aligned
     desc[2] = 0;                                       // offset
     int64_t stride = 1;
     for (size_t d = rank; d-- > 0;) {
@@ -86,7 +86,7 @@ void Invocation::freeResults() {
     if (!allocated)
       continue;
     bool isInput = std::any_of(inputs.begin(), inputs.end(), [&](auto &in) {
-      return in.data.get() == allocated;
+      return in.ptr() == allocated;
     });
     if (!isInput &&
         std::find(owned.begin(), owned.end(), allocated) == owned.end())

@@ -10,6 +10,7 @@
 #include "CommandLine.h"
 #include "Error.h"
 #include "Invocation.h"
+#include "ModelMain.h"
 #include "Npy.h"
 #include "OutputFiles.h"
 #include "Signature.h"
@@ -92,6 +93,10 @@ static int run(int argc, char **argv) {
   const std::string program = programName(argc, argv);
   const tfm_module &module = tfm_module_desc;
   checkModule(module, program);
+  // Executables compiled from a model description have their own
+  // command line (ids, text, generation).
+  if (module.model_config)
+    return runModel(argc, argv, module);
   Options options = parseCommandLine(argc, argv);
   if (options.help) {
     printHelp(stdout, program, module);

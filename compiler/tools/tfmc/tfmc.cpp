@@ -17,6 +17,7 @@
 #include "tfmc/ModelBuilder.h"
 #include "tfmc/Pipelines.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -214,6 +215,13 @@ int main(int argc, char **argv) {
       tfm::collectEntryPoints(*module);
   if (failed(entries))
     return 1;
+
+  // The names now live in the entry table; LLVM has no use for them.
+  for (auto func : module->getOps<func::FuncOp>())
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      func.removeArgAttr(i, "tfm.input");
+      func.removeArgAttr(i, "tfm.weight");
+    }
 
   if (failed(lower(*module, emit, options)))
     return 1;

@@ -1,0 +1,613 @@
+//===- ModelMain.cpp - the command line of compiled models ------*- C++ -*-===//
+//
+//   MODEL (--ids "5 9 13" | --input IDS.npy | --text "...")
+//         [--output H.npy] [--logits L.npy] [--max-new-tokens N]
+//         [--target-ids "..." | --target-input T.npy] [--print-ids]
+//         [--threads N] [--repeat N] [--weights FILE]
+//
+// Ids are used as given (no bos/eos added to sources or prompts); batches
+// are padded with trailing pad_id. Every error is one line and exit code 2.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelMain.h"
+
+#include "Error.h"
+#include "Invocation.h"
+#include "Json.h"
+#include "ModelWeights.h"
+#include "Npy.h"
+#include "OutputFiles.h"
+#include "Summary.h"
+#include "Threads.h"
+#include "Vocabulary.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+
+using namespace tfm::runtime;
+
+namespace {
+
+/// The model_config JSON that tfmc embeds.
+struct ModelInfo {
+  std::string architecture;
+  int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
+  int64_t padId = 0, bosId = 0, eosId = 0;
+  std::string srcVocab, tgtVocab;
+
+  bool isEncoder() const { return architecture == "encoder"; }
+  bool isDecoder() const { return architecture == "decoder"; }
+  bool isEncoderDecoder() const { return architecture == "encoder-decoder"; }
+  /// The vocabulary of the ids a user passes (sources or prompts).
+  int64_t inputVocabSize() const {
+    return isDecoder() ? tgtVocabSize : srcVocabSize;
+  }
+};
+
+ModelInfo parseModelInfo(const char *text) {
+  tfm::json::Value root;
+  std::string error;
+  if (!tfm::json::parse(text, root, error) ||
+      root.kind != tfm::json::Value::Kind::Object)
+    throw Error("model", "corrupt model description: " + error);
+  auto integer = [&](const char *key) -> int64_t {
+    const tfm::json::Value *v = root.find(key);
+    return v && v->isInteger ? v->integer : 0;
+  };
+  auto string = [&](const char *key) -> std::string {
+    const tfm::json::Value *v = root.find(key);
+    return v ? v->string : "";
+  };
+  ModelInfo m;
+  m.architecture = string("architecture");
+  m.dModel = integer("d_model");
+  m.srcVocabSize = integer("src_vocab_size");
+  m.tgtVocabSize = integer("tgt_vocab_size");
+  m.maxSeqLen = integer("max_seq_len");
+  m.padId = integer("pad_id");
+  m.bosId = integer("bos_id");
+  m.eosId = integer("eos_id");
+  m.srcVocab = string("src_vocab");
+  m.tgtVocab = string("tgt_vocab");
+  return m;
+}
+
+struct ModelOptions {
+  std::optional<std::string> ids, input, text;
+  std::optional<std::string> targetIds, targetInput;
+  std::optional<std::string> output, logits, weights;
+  std::optional<int64_t> maxNewTokens, threads, repeat;
+  bool printIds = false, help = false;
+};
+
+int64_t parsePositive(const std::string &flag, const std::string &value,
+                      int64_t min) {
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(value.c_str(), &end, 10);
+  if (value.empty() || *end != '\0' || errno == ERANGE)
+    throw Error(flag, "expected an integer, got " + quote(value));
+  if (v < min)
+    throw Error(flag, "must be at least " + std::to_string(min) + ", got " +
+                          quote(value));
+  return v;
+}
+
+ModelOptions parseModelOptions(int argc, char **argv) {
+  ModelOptions o;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i], value;
+    if (arg == "-h" || arg == "--help") {
+      o.help = true;
+      return o;
+    }
+    if (arg == "--print-ids") {
+      o.printIds = true;
+      continue;
+    }
+    size_t eq = arg.find('=');
+    bool inlineValue = arg.rfind("--", 0) == 0 && eq != std::string::npos;
+    std::string flag = inlineValue ? arg.substr(0, eq) : arg;
+    auto takeValue = [&]() -> std::string {
+      if (inlineValue)
+        return arg.substr(eq + 1);
+      if (i + 1 >= argc)
+        throw Error(flag, "missing value");
+      return argv[++i];
+    };
+    std::map<std::string, std::optional<std::string> *> strings = {
+        {"--ids", &o.ids},
+        {"--input", &o.input},
+        {"--text", &o.text},
+        {"--target-ids", &o.targetIds},
+        {"--target-input", &o.targetInput},
+        {"--output", &o.output},
+        {"--logits", &o.logits},
+        {"--weights", &o.weights}};
+    if (auto it = strings.find(flag); it != strings.end()) {
+      *it->second = takeValue();
+      continue;
+    }
+    if (flag == "--max-new-tokens")
+      o.maxNewTokens = parsePositive(flag, takeValue(), 0);
+    else if (flag == "--threads")
+      o.threads = parsePositive(flag, takeValue(), 1);
+    else if (flag == "--repeat")
+      o.repeat = parsePositive(flag, takeValue(), 1);
+    else if (arg.rfind("-", 0) == 0)
+      throw Error(arg, "unknown option (see --help)");
+    else
+      throw Error(arg, "unexpected argument; token ids go in --ids, --input "
+                       "or --text (see --help)");
+  }
+  return o;
+}
+
+void printModelHelp(const std::string &program, const ModelInfo &m) {
+  std::printf(
+      "usage: %s (--ids \"5 9 13\" | --input IDS.npy%s) [options]\n\n"
+      "A compiled %s model (d_model %lld, max_seq_len %lld).\n\n"
+      "  --ids \"ID ...\"        one sequence of token ids\n"
+      "  --input IDS.npy       int32/int64 ids [B, S] or [S], padded with "
+      "trailing pad_id (%lld)\n",
+      program.c_str(),
+      (m.isDecoder() ? !m.tgtVocab.empty() : !m.srcVocab.empty())
+          ? " | --text \"...\""
+          : "",
+      m.architecture.c_str(), (long long)m.dModel, (long long)m.maxSeqLen,
+      (long long)m.padId);
+  std::printf("  --text \"...\"          whitespace-separated words of the "
+              "model's vocabulary\n");
+  if (m.isEncoder())
+    std::printf("  --output H.npy        write the final hidden states, "
+                "float32 [B, S, %lld] (zero at padding)\n",
+                (long long)m.dModel);
+  if (!m.isEncoder()) {
+    std::printf("  --logits L.npy        write float32 logits [B, %s, %lld]%s\n",
+                m.isDecoder() ? "S" : "T", (long long)m.tgtVocabSize,
+                m.isDecoder() ? " for the input" : " for --target-ids/--target-input");
+    std::printf("  --max-new-tokens N    generate greedily up to N tokens "
+                "(default: up to max_seq_len)\n");
+  }
+  if (m.isEncoderDecoder()) {
+    std::printf("  --target-ids \"...\"   teacher-forced target ids (usually "
+                "starting with bos_id %lld)\n"
+                "  --target-input T.npy  the same from a .npy file\n"
+                "  --print-ids           print generated ids as well as the "
+                "text\n",
+                (long long)m.bosId);
+  }
+  std::printf("  --threads N           threads to use\n"
+              "  --repeat N            run N times; print timings on stderr\n"
+              "  --weights FILE        use this safetensors file for the "
+              "weights\n");
+}
+
+/// Token ids [B, S], row-major.
+struct IdBatch {
+  int64_t rows = 0, cols = 0;
+  std::vector<int64_t> ids;
+  int64_t at(int64_t b, int64_t s) const { return ids[b * cols + s]; }
+};
+
+IdBatch parseIdList(const std::string &flag, const std::string &text) {
+  IdBatch batch;
+  std::istringstream in(text);
+  std::string word;
+  while (in >> word) {
+    char *end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(word.c_str(), &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+      throw Error(flag, "expected integer token ids, got " + quote(word));
+    batch.ids.push_back(v);
+  }
+  batch.rows = 1;
+  batch.cols = static_cast<int64_t>(batch.ids.size());
+  return batch;
+}
+
+IdBatch readIdFile(const std::string &path) {
+  NpyReader reader(path);
+  const NpyHeader &h = reader.header();
+  if (h.dtype != TFM_DTYPE_I32 && h.dtype != TFM_DTYPE_I64)
+    throw Error(path, "token ids must be int32 or int64, found " +
+                          dtypeName(h.dtype));
+  if (h.shape.size() != 1 && h.shape.size() != 2)
+    throw Error(path, "token ids must be [B, S] or [S], found shape " +
+                          formatShape(h.shape));
+  IdBatch batch;
+  batch.rows = h.shape.size() == 2 ? h.shape[0] : 1;
+  batch.cols = h.shape.back();
+  AlignedBuffer data(h.dataBytes);
+  reader.readData(data.get());
+  int64_t count = batch.rows * batch.cols;
+  batch.ids.resize(count);
+  for (int64_t i = 0; i < count; ++i) {
+    if (h.dtype == TFM_DTYPE_I64) {
+      std::memcpy(&batch.ids[i], static_cast<char *>(data.get()) + 8 * i, 8);
+    } else {
+      int32_t v;
+      std::memcpy(&v, static_cast<char *>(data.get()) + 4 * i, 4);
+      batch.ids[i] = v;
+    }
+  }
+  return batch;
+}
+
+/// Checks ids against the vocabulary and the model's maximum length.
+void validate(const IdBatch &batch, const std::string &subject, int64_t vocab,
+              int64_t maxLen) {
+  if (batch.rows == 0 || batch.cols == 0)
+    throw Error(subject, "empty input: no token ids");
+  if (batch.cols > maxLen)
+    throw Error(subject, "sequence of " + std::to_string(batch.cols) +
+                             " tokens is longer than max_seq_len " +
+                             std::to_string(maxLen));
+  for (int64_t i = 0; i < batch.rows * batch.cols; ++i) {
+    int64_t id = batch.ids[i];
+    if (id < 0 || id >= vocab)
+      throw Error(subject, "token id " + std::to_string(id) + " (row " +
+                               std::to_string(i / batch.cols) + ", position " +
+                               std::to_string(i % batch.cols) +
+                               ") is outside the vocabulary [0, " +
+                               std::to_string(vocab) + ")");
+  }
+}
+
+InputTensor idTensor(const IdBatch &batch) {
+  InputTensor t;
+  t.dtype = TFM_DTYPE_I64;
+  t.shape = {batch.rows, batch.cols};
+  t.data = AlignedBuffer(batch.ids.size() * sizeof(int64_t));
+  std::memcpy(t.data.get(), batch.ids.data(),
+              batch.ids.size() * sizeof(int64_t));
+  return t;
+}
+
+/// A contiguous float copy of a [d0, d1, d2] result.
+InputTensor copyResult(const StridedView &view) {
+  InputTensor t;
+  t.dtype = TFM_DTYPE_F32;
+  t.shape = view.sizes;
+  t.data = AlignedBuffer(view.numElements() * sizeof(float));
+  float *out = static_cast<float *>(t.data.get());
+  forEachElement(view, [&](const char *element) {
+    std::memcpy(out++, element, sizeof(float));
+  });
+  return t;
+}
+
+StridedView viewOf(const InputTensor &t) {
+  StridedView v;
+  v.dtype = t.dtype;
+  v.origin = static_cast<const char *>(t.ptr());
+  v.sizes = t.shape;
+  v.strides.assign(t.shape.size(), 1);
+  for (size_t d = t.shape.size(); d-- > 1;)
+    v.strides[d - 1] = v.strides[d] * t.shape[d];
+  return v;
+}
+
+/// Runs the model's entry points with their weights bound.
+class Model {
+public:
+  Model(const tfm_module &module, ModelWeights &weights)
+      : module(module), weights(weights) {}
+
+  const tfm_entry &entry(const char *name) {
+    for (int32_t i = 0; i < module.num_entries; ++i)
+      if (std::strcmp(module.entries[i].name, name) == 0) {
+        weights.check(module.entries[i]);
+        return module.entries[i];
+      }
+    throw Error("model", std::string("corrupt executable: no entry point ") +
+                             name);
+  }
+
+  /// Calls `name` with the named inputs; returns its only result, copied.
+  InputTensor call(const char *name,
+                   const std::map<std::string, const InputTensor *> &inputs) {
+    const tfm_entry &e = entry(name);
+    std::vector<InputTensor> args;
+    for (int32_t i = 0; i < e.num_args; ++i) {
+      if (e.arg_kinds && e.arg_kinds[i] == TFM_ARG_WEIGHT) {
+        args.push_back(weights.bind(e, i));
+        continue;
+      }
+      const InputTensor *in = inputs.at(e.arg_names[i]);
+      InputTensor borrowed;
+      borrowed.dtype = in->dtype;
+      borrowed.shape = in->shape;
+      borrowed.borrowed = in->ptr();
+      args.push_back(std::move(borrowed));
+    }
+    Invocation invocation(e, args);
+    invocation.run();
+    return copyResult(invocation.results().at(0));
+  }
+
+private:
+  const tfm_module &module;
+  ModelWeights &weights;
+};
+
+/// argmax over the last dimension at [b, s, :]; ties go to the lowest id.
+int64_t argmaxAt(const InputTensor &logits, int64_t b, int64_t s) {
+  int64_t steps = logits.shape[1], vocab = logits.shape[2];
+  const float *row =
+      static_cast<const float *>(logits.ptr()) + (b * steps + s) * vocab;
+  int64_t best = 0;
+  for (int64_t v = 1; v < vocab; ++v)
+    if (row[v] > row[best])
+      best = v;
+  return best;
+}
+
+void writeNpyFile(const std::string &path, const InputTensor &t) {
+  OutputFiles files;
+  files.write(path, viewOf(t));
+  files.commit();
+}
+
+/// Greedy generation for a decoder-only model: each row continues its own
+/// prompt (trailing padding) until eos_id, max_new_tokens or max_seq_len.
+std::vector<std::vector<int64_t>>
+generateDecoder(Model &model, const ModelInfo &m, const IdBatch &prompts,
+                int64_t maxNew) {
+  std::vector<std::vector<int64_t>> rows(prompts.rows);
+  std::vector<int64_t> length(prompts.rows);
+  std::vector<std::vector<int64_t>> seqs(prompts.rows);
+  std::vector<bool> done(prompts.rows, false);
+  for (int64_t b = 0; b < prompts.rows; ++b) {
+    for (int64_t s = 0; s < prompts.cols; ++s)
+      seqs[b].push_back(prompts.at(b, s));
+    length[b] = prompts.cols;
+    while (length[b] > 0 && seqs[b][length[b] - 1] == m.padId)
+      --length[b];
+    seqs[b].resize(length[b]);
+    if (length[b] == 0)
+      throw Error("input", "row " + std::to_string(b) +
+                               " is all padding: nothing to continue");
+    done[b] = maxNew == 0 || length[b] >= m.maxSeqLen;
+  }
+  while (!std::all_of(done.begin(), done.end(), [](bool d) { return d; })) {
+    int64_t cols = *std::max_element(length.begin(), length.end());
+    IdBatch batch;
+    batch.rows = prompts.rows;
+    batch.cols = cols;
+    batch.ids.assign(batch.rows * cols, m.padId);
+    for (int64_t b = 0; b < batch.rows; ++b)
+      std::copy(seqs[b].begin(), seqs[b].end(), batch.ids.begin() + b * cols);
+    InputTensor ids = idTensor(batch);
+    InputTensor logits = model.call("forward", {{"ids", &ids}});
+    for (int64_t b = 0; b < batch.rows; ++b) {
+      if (done[b])
+        continue;
+      int64_t token = argmaxAt(logits, b, length[b] - 1);
+      if (token == m.eosId) {
+        done[b] = true;
+        continue;
+      }
+      rows[b].push_back(token);
+      seqs[b].push_back(token);
+      ++length[b];
+      done[b] = static_cast<int64_t>(rows[b].size()) >= maxNew ||
+                length[b] >= m.maxSeqLen;
+    }
+  }
+  return rows;
+}
+
+/// Greedy generation for an encoder-decoder model: the source is encoded
+/// once; targets start at bos_id; finished rows are padded.
+std::vector<std::vector<int64_t>>
+generateEncoderDecoder(Model &model, const ModelInfo &m, const IdBatch &src,
+                       int64_t maxNew) {
+  InputTensor srcIds = idTensor(src);
+  InputTensor memory = model.call("encode", {{"src_ids", &srcIds}});
+  std::vector<std::vector<int64_t>> rows(src.rows);
+  std::vector<bool> done(src.rows, maxNew == 0);
+  IdBatch tgt;
+  tgt.rows = src.rows;
+  tgt.cols = 1;
+  tgt.ids.assign(src.rows, m.bosId);
+  while (!std::all_of(done.begin(), done.end(), [](bool d) { return d; }) &&
+         tgt.cols < m.maxSeqLen) {
+    InputTensor tgtIds = idTensor(tgt);
+    InputTensor logits = model.call(
+        "decode",
+        {{"memory", &memory}, {"src_ids", &srcIds}, {"tgt_ids", &tgtIds}});
+    IdBatch next;
+    next.rows = tgt.rows;
+    next.cols = tgt.cols + 1;
+    for (int64_t b = 0; b < tgt.rows; ++b) {
+      for (int64_t t = 0; t < tgt.cols; ++t)
+        next.ids.push_back(tgt.at(b, t));
+      int64_t token = m.padId;
+      if (!done[b]) {
+        token = argmaxAt(logits, b, tgt.cols - 1);
+        if (token == m.eosId) {
+          done[b] = true;
+          token = m.padId;
+        } else {
+          rows[b].push_back(token);
+          done[b] = static_cast<int64_t>(rows[b].size()) >= maxNew;
+        }
+      }
+      next.ids.push_back(token);
+    }
+    tgt = std::move(next);
+  }
+  return rows;
+}
+
+std::string joinIds(const std::vector<int64_t> &ids) {
+  std::string s;
+  for (size_t i = 0; i < ids.size(); ++i)
+    s += (i ? " " : "") + std::to_string(ids[i]);
+  return s;
+}
+
+std::string formatTimes(std::vector<double> times) {
+  std::sort(times.begin(), times.end());
+  size_t n = times.size();
+  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  char line[128];
+  std::snprintf(line, sizeof(line),
+                "time: min %.3f ms, median %.3f ms, %zu runs", times[0], median,
+                n);
+  return line;
+}
+} // namespace
+
+int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
+  ModelInfo m = parseModelInfo(module.model_config);
+  ModelOptions o = parseModelOptions(argc, argv);
+  std::string program = argc > 0 ? argv[0] : "model";
+  if (size_t slash = program.rfind('/'); slash != std::string::npos)
+    program = program.substr(slash + 1);
+  if (o.help) {
+    printModelHelp(program, m);
+    return 0;
+  }
+  setNumThreads(static_cast<int32_t>(o.threads.value_or(defaultNumThreads())));
+
+  // Flags that do not fit the architecture are mistakes, not no-ops.
+  auto reject = [](const std::optional<std::string> &flag, const char *name,
+                   const std::string &why) {
+    if (flag)
+      throw Error(name, why);
+  };
+  std::string arch = "not used by " + m.architecture + " models";
+  if (!m.isEncoder())
+    reject(o.output, "--output", arch + " (use --logits)");
+  if (m.isEncoder()) {
+    reject(o.logits, "--logits", arch + " (use --output)");
+    if (o.maxNewTokens)
+      throw Error("--max-new-tokens", arch);
+  }
+  if (!m.isEncoderDecoder()) {
+    reject(o.targetIds, "--target-ids", arch);
+    reject(o.targetInput, "--target-input", arch);
+  }
+  int sources = !!o.ids + !!o.input + !!o.text;
+  if (sources != 1)
+    throw Error("input", sources ? "give only one of --ids, --input and --text"
+                                 : "no input: give --ids, --input or --text");
+  if (o.targetIds && o.targetInput)
+    throw Error("--target-ids", "cannot be combined with --target-input");
+  if (m.isEncoderDecoder() && (o.targetIds || o.targetInput) && !o.logits)
+    throw Error(o.targetIds ? "--target-ids" : "--target-input",
+                "teacher forcing writes logits: give --logits L.npy");
+  if (m.isEncoderDecoder() && o.logits && !o.targetIds && !o.targetInput)
+    throw Error("--logits", "needs a target: --target-ids or --target-input");
+
+  // Vocabularies, only when text goes in or out.
+  std::string inVocabPath = m.isDecoder() ? m.tgtVocab : m.srcVocab;
+  IdBatch batch;
+  std::string subject;
+  if (o.text) {
+    if (inVocabPath.empty())
+      throw Error("--text", "the model has no vocabulary; use --ids or --input");
+    Vocabulary vocab(inVocabPath, m.inputVocabSize());
+    batch.ids = vocab.encode(*o.text, "--text");
+    batch.rows = 1;
+    batch.cols = static_cast<int64_t>(batch.ids.size());
+    subject = "--text";
+  } else if (o.ids) {
+    batch = parseIdList("--ids", *o.ids);
+    subject = "--ids";
+  } else {
+    batch = readIdFile(*o.input);
+    subject = *o.input;
+  }
+  validate(batch, subject, m.inputVocabSize(), m.maxSeqLen);
+
+  std::optional<IdBatch> target;
+  if (o.targetIds || o.targetInput) {
+    target = o.targetIds ? parseIdList("--target-ids", *o.targetIds)
+                         : readIdFile(*o.targetInput);
+    validate(*target, o.targetIds ? "--target-ids" : *o.targetInput,
+             m.tgtVocabSize, m.maxSeqLen);
+    if (target->rows != batch.rows)
+      throw Error(o.targetIds ? "--target-ids" : *o.targetInput,
+                  "has " + std::to_string(target->rows) +
+                      " rows, the source has " + std::to_string(batch.rows));
+  }
+  for (const auto &path : {o.output, o.logits})
+    if (path)
+      checkOutputFile(*path);
+
+  ModelWeights weights(o.weights.value_or(
+      module.weights_path ? std::string(module.weights_path) : ""));
+  Model model(module, weights);
+
+  std::vector<double> times;
+  for (int64_t run = 0, runs = o.repeat.value_or(1); run < runs; ++run) {
+    bool last = run + 1 == runs;
+    auto start = std::chrono::steady_clock::now();
+    std::optional<InputTensor> result;
+    std::vector<std::vector<int64_t>> generated;
+    InputTensor ids = idTensor(batch);
+    if (m.isEncoder()) {
+      result = model.call("encode", {{"ids", &ids}});
+      // Outputs at padded positions are zero.
+      float *h = static_cast<float *>(result->data.get());
+      for (int64_t b = 0; b < batch.rows; ++b)
+        for (int64_t s = 0; s < batch.cols; ++s)
+          if (batch.at(b, s) == m.padId)
+            std::fill_n(h + (b * batch.cols + s) * m.dModel, m.dModel, 0.0f);
+    } else if (m.isDecoder() && o.logits && !o.maxNewTokens) {
+      result = model.call("forward", {{"ids", &ids}});
+    } else if (target) {
+      InputTensor memory = model.call("encode", {{"src_ids", &ids}});
+      InputTensor tgtIds = idTensor(*target);
+      result = model.call(
+          "decode", {{"memory", &memory}, {"src_ids", &ids}, {"tgt_ids", &tgtIds}});
+    } else {
+      if (m.isDecoder() && o.logits)
+        result = model.call("forward", {{"ids", &ids}});
+      int64_t maxNew = o.maxNewTokens.value_or(
+          m.isDecoder() ? m.maxSeqLen - batch.cols : m.maxSeqLen - 1);
+      generated = m.isDecoder() ? generateDecoder(model, m, batch, maxNew)
+                                : generateEncoderDecoder(model, m, batch, maxNew);
+    }
+    auto end = std::chrono::steady_clock::now();
+    times.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    if (!last)
+      continue;
+
+    std::optional<std::string> outPath = m.isEncoder() ? o.output : o.logits;
+    if (result && outPath)
+      writeNpyFile(*outPath, *result);
+    else if (result)
+      std::printf("%s\n", summarize(m.isEncoder() ? "hidden" : "logits",
+                                    viewOf(*result))
+                              .c_str());
+    if (!generated.empty()) {
+      Vocabulary vocab;
+      std::string outVocab = m.tgtVocab;
+      if (m.isEncoderDecoder() && !outVocab.empty())
+        vocab = Vocabulary(outVocab, m.tgtVocabSize);
+      for (const auto &row : generated) {
+        if (vocab.empty() || o.printIds)
+          std::printf("%s\n", joinIds(row).c_str());
+        if (!vocab.empty())
+          std::printf("%s\n", vocab.decode(row).c_str());
+      }
+    }
+  }
+  if (o.repeat) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", formatTimes(times).c_str());
+  }
+  return 0;
+}

@@ -1,0 +1,50 @@
+//===- ModelWeights.h - a model's weights, mapped ---------------*- C++ -*-===//
+//
+// The safetensors file is mapped, from the end of the executable (embedded
+// weights) or from a file (--external-weights, --weights), and checked
+// against what the compiled entry points take. F32 tensors are used in
+// place; F16 and BF16 ones are converted once at load.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_RUNTIME_LIB_MODELWEIGHTS_H
+#define TFM_RUNTIME_LIB_MODELWEIGHTS_H
+
+#include "Invocation.h"
+
+#include "tfm/Runtime.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace tfm::runtime {
+
+class ModelWeights {
+public:
+  /// Maps `path`, or the executable's own embedded weights when empty.
+  explicit ModelWeights(const std::string &path);
+  ~ModelWeights();
+  ModelWeights(const ModelWeights &) = delete;
+  ModelWeights &operator=(const ModelWeights &) = delete;
+
+  /// Checks every weight argument of `entry` (names, dtypes, shapes)
+  /// against the file; throws Error naming the file and the tensor.
+  void check(const tfm_entry &entry);
+
+  /// The tensor bound to weight argument `index` of `entry` (after check).
+  InputTensor bind(const tfm_entry &entry, int index);
+
+private:
+  std::string source; // the file named in errors
+  const uint8_t *base = nullptr;
+  size_t mappedBytes = 0;
+  void *mapping = nullptr;
+  uint64_t offset = 0, size = 0; // of the safetensors data in the mapping
+  struct Tensor;
+  std::map<std::string, std::unique_ptr<Tensor>> tensors;
+};
+
+} // namespace tfm::runtime
+
+#endif // TFM_RUNTIME_LIB_MODELWEIGHTS_H

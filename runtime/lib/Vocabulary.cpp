@@ -1,0 +1,56 @@
+//===- Vocabulary.cpp - word-level vocabularies -----------------*- C++ -*-===//
+
+#include "Vocabulary.h"
+
+#include "Error.h"
+
+#include <fstream>
+#include <sstream>
+
+using namespace tfm::runtime;
+
+Vocabulary::Vocabulary(const std::string &path, int64_t size) {
+  std::ifstream in(path);
+  if (!in)
+    throw Error(path, "cannot open the vocabulary");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    // The first spelling of a token wins, as a tokenizer would see it.
+    ids.emplace(line, static_cast<int64_t>(tokens.size()));
+    tokens.push_back(line);
+  }
+  if (static_cast<int64_t>(tokens.size()) != size)
+    throw Error(path, "has " + std::to_string(tokens.size()) +
+                          " tokens, the model's vocabulary has " +
+                          std::to_string(size));
+}
+
+std::vector<int64_t> Vocabulary::encode(const std::string &text,
+                                        const std::string &flag) const {
+  std::istringstream words(text);
+  std::vector<int64_t> result;
+  std::string word;
+  while (words >> word) {
+    auto it = ids.find(word);
+    if (it == ids.end())
+      throw Error(flag, "unknown word " + quote(word) +
+                            " (not in the model's vocabulary)");
+    result.push_back(it->second);
+  }
+  return result;
+}
+
+std::string Vocabulary::decode(const std::vector<int64_t> &ids) const {
+  std::string text;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i)
+      text += ' ';
+    int64_t id = ids[i];
+    text += id >= 0 && id < static_cast<int64_t>(tokens.size())
+                ? tokens[id]
+                : "<" + std::to_string(id) + ">";
+  }
+  return text;
+}
