@@ -21,6 +21,10 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%e2e", config.python_executable + " " +
                              os.path.join(config.tfm_src_root, "test", "E2E",
                                           "lib", "e2e.py")))
+config.substitutions.append(("%models", " ".join([
+    config.python_executable,
+    os.path.join(config.tfm_src_root, "test", "Models", "lib", "models.py"),
+    "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
 config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
 config.substitutions.append(("%tfm_obj_root", config.tfm_obj_root))
 
