@@ -27,9 +27,11 @@ public:
   FunctionBuilder(OpBuilder &b, const ModelConfig &config)
       : b(b), c(config), loc(b.getUnknownLoc()) {}
 
-  /// Creates @name with `inputs` (name, type) followed by `weights`.
+  /// Creates @name with `inputs` (name, type) followed by `weights`; a
+  /// private function is a building block (one layer) called by entries.
   void begin(StringRef name, ArrayRef<std::pair<StringRef, Type>> inputs,
-             ArrayRef<WeightSpec> weights, Type resultType) {
+             ArrayRef<WeightSpec> weights, Type resultType,
+             bool isPrivate = false) {
     loc = NameLoc::get(b.getStringAttr(name));
     SmallVector<Type> types;
     for (auto &[inputName, type] : inputs)
@@ -38,6 +40,8 @@ public:
       types.push_back(RankedTensorType::get(w.shape, b.getF32Type()));
     func = func::FuncOp::create(b, loc, name,
                                 b.getFunctionType(types, {resultType}));
+    if (isPrivate)
+      func.setPrivate();
     Block *entry = func.addEntryBlock();
     for (auto [i, input] : llvm::enumerate(inputs)) {
       func.setArgAttr(i, "tfm.input", b.getStringAttr(input.first));
@@ -116,6 +120,18 @@ public:
 
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
 
+  /// Calls a layer function with `inputs` and this function's weights named
+  /// `prefix` + each of the layer's weight suffixes.
+  Value callLayer(func::FuncOp layer, ValueRange inputs, StringRef prefix,
+                  ArrayRef<std::string> suffixes) {
+    SmallVector<Value> args(inputs.begin(), inputs.end());
+    for (const std::string &suffix : suffixes)
+      args.push_back(weight((prefix + suffix).str()));
+    return func::CallOp::create(b, loc, layer, args).getResult(0);
+  }
+
+  func::FuncOp function() { return func; }
+
   /// nn.TransformerEncoderLayer (also the decoder-only block, with causal).
   Value encoderLayer(Value x, const std::string &p, Value keyPadding,
                      bool causal) {
@@ -157,6 +173,24 @@ private:
   llvm::StringMap<Value> inputs, weights;
 };
 
+/// The weights of layer 0 under `prefix` ("encoder.layers."), renamed to
+/// "layer" + suffix: the parameters of a layer function, identical for
+/// every layer.
+std::vector<WeightSpec> layerWeights(ArrayRef<WeightSpec> weights,
+                                     StringRef prefix,
+                                     std::vector<std::string> &suffixes) {
+  std::vector<WeightSpec> layer;
+  std::string first = (prefix + "0").str();
+  for (const WeightSpec &w : weights) {
+    StringRef name = w.name;
+    if (!name.consume_front(first) || !name.starts_with("."))
+      continue;
+    suffixes.push_back(name.str());
+    layer.push_back({"layer" + name.str(), w.shape, w.optional});
+  }
+  return layer;
+}
+
 /// The weights whose names start with one of `prefixes`.
 std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
                                ArrayRef<StringRef> prefixes) {
@@ -175,32 +209,79 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
   context->loadDialect<TfmDialect, arith::ArithDialect, func::FuncDialect>();
   OpBuilder b(context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
-  b.setInsertionPointToEnd(module->getBody());
   Type ids = RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                                    b.getI64Type());
+  Type mask = RankedTensorType::get(
+      {ShapedType::kDynamic, ShapedType::kDynamic}, b.getI1Type());
+  FunctionBuilder f(b, c);
+  Type hidden = f.activations(c.dModel);
+
+  // Layers of one stack share their code: one private function per kind of
+  // layer, called once per layer with that layer's weights. LLVM then
+  // compiles each layer once, not num_layers times.
+  struct Layer {
+    func::FuncOp func;
+    std::vector<std::string> suffixes;
+  };
+  auto encoderLayer = [&](StringRef name, StringRef prefix, bool causal) {
+    Layer layer;
+    std::vector<WeightSpec> params = layerWeights(weights, prefix, layer.suffixes);
+    b.setInsertionPointToEnd(module->getBody());
+    FunctionBuilder lf(b, c);
+    lf.begin(name, {{"x", hidden}, {"padding", mask}}, params, hidden,
+             /*isPrivate=*/true);
+    lf.finish(lf.encoderLayer(lf.input("x"), "layer", lf.input("padding"),
+                              causal));
+    layer.func = lf.function();
+    return layer;
+  };
+  auto decoderLayer = [&](StringRef name, StringRef prefix) {
+    Layer layer;
+    std::vector<WeightSpec> params = layerWeights(weights, prefix, layer.suffixes);
+    b.setInsertionPointToEnd(module->getBody());
+    FunctionBuilder lf(b, c);
+    lf.begin(name,
+             {{"y", hidden}, {"memory", hidden}, {"tgt_padding", mask},
+              {"src_padding", mask}},
+             params, hidden, /*isPrivate=*/true);
+    lf.finish(lf.decoderLayer(lf.input("y"), lf.input("memory"), "layer",
+                              lf.input("tgt_padding"), lf.input("src_padding")));
+    layer.func = lf.function();
+    return layer;
+  };
   auto layerName = [](StringRef prefix, int64_t i) {
-    return (prefix + "." + Twine(i)).str();
+    return (prefix + Twine(i)).str();
+  };
+  auto beginEntry = [&](StringRef name,
+                        ArrayRef<std::pair<StringRef, Type>> inputs,
+                        ArrayRef<WeightSpec> entryWeights, Type result) {
+    b.setInsertionPointToEnd(module->getBody());
+    f.begin(name, inputs, entryWeights, result);
   };
 
-  FunctionBuilder f(b, c);
   switch (c.architecture) {
   case Architecture::Encoder: {
-    f.begin("encode", {{"ids", ids}}, weights, f.activations(c.dModel));
+    Layer layer = encoderLayer("encoder_layer", "encoder.layers.", false);
+    beginEntry("encode", {{"ids", ids}}, weights, hidden);
     Value padding = f.paddingMask(f.input("ids"));
     Value x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
     for (int64_t i = 0; i < c.numEncoderLayers; ++i)
-      x = f.encoderLayer(x, layerName("encoder.layers", i), padding, false);
+      x = f.callLayer(layer.func, {x, padding},
+                      layerName("encoder.layers.", i), layer.suffixes);
     if (c.finalNorm)
       x = f.norm(x, "encoder.norm");
     f.finish(x);
     break;
   }
   case Architecture::Decoder: {
-    f.begin("forward", {{"ids", ids}}, weights, f.activations(c.tgtVocabSize));
+    Layer layer = encoderLayer("decoder_layer", "layers.", true);
+    beginEntry("forward", {{"ids", ids}}, weights,
+               f.activations(c.tgtVocabSize));
     Value padding = f.paddingMask(f.input("ids"));
     Value x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
     for (int64_t i = 0; i < c.numDecoderLayers; ++i)
-      x = f.encoderLayer(x, layerName("layers", i), padding, true);
+      x = f.callLayer(layer.func, {x, padding}, layerName("layers.", i),
+                      layer.suffixes);
     if (c.finalNorm)
       x = f.norm(x, "norm");
     Value logits =
@@ -213,28 +294,30 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     break;
   }
   case Architecture::EncoderDecoder: {
-    Type memory = f.activations(c.dModel);
-    f.begin("encode", {{"src_ids", ids}},
-            select(weights, {"src_", "encoder."}), memory);
+    Layer encLayer = encoderLayer("encoder_layer", "encoder.layers.", false);
+    Layer decLayer = decoderLayer("decoder_layer", "decoder.layers.");
+    beginEntry("encode", {{"src_ids", ids}},
+               select(weights, {"src_", "encoder."}), hidden);
     Value srcPadding = f.paddingMask(f.input("src_ids"));
     Value x = f.embed(f.input("src_ids"), "src_embed.weight", "src_pos.weight");
     for (int64_t i = 0; i < c.numEncoderLayers; ++i)
-      x = f.encoderLayer(x, layerName("encoder.layers", i), srcPadding, false);
+      x = f.callLayer(encLayer.func, {x, srcPadding},
+                      layerName("encoder.layers.", i), encLayer.suffixes);
     if (c.finalNorm)
       x = f.norm(x, "encoder.norm");
     f.finish(x);
 
-    b.setInsertionPointToEnd(module->getBody());
-    f.begin("decode",
-            {{"memory", memory}, {"src_ids", ids}, {"tgt_ids", ids}},
-            select(weights, {"tgt_", "decoder.", "generator."}),
-            f.activations(c.tgtVocabSize));
+    beginEntry("decode",
+               {{"memory", hidden}, {"src_ids", ids}, {"tgt_ids", ids}},
+               select(weights, {"tgt_", "decoder.", "generator."}),
+               f.activations(c.tgtVocabSize));
     srcPadding = f.paddingMask(f.input("src_ids"));
     Value tgtPadding = f.paddingMask(f.input("tgt_ids"));
     Value y = f.embed(f.input("tgt_ids"), "tgt_embed.weight", "tgt_pos.weight");
     for (int64_t i = 0; i < c.numDecoderLayers; ++i)
-      y = f.decoderLayer(y, f.input("memory"), layerName("decoder.layers", i),
-                         tgtPadding, srcPadding);
+      y = f.callLayer(decLayer.func,
+                      {y, f.input("memory"), tgtPadding, srcPadding},
+                      layerName("decoder.layers.", i), decLayer.suffixes);
     if (c.finalNorm)
       y = f.norm(y, "decoder.norm");
     f.finish(f.linear(y, "generator", c.tgtVocabSize));
