@@ -63,8 +63,16 @@ LogicalResult mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
   return addStage(pm, kTfmToLinalg);
 }
 
-LogicalResult mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
-                                                    const LoweringOptions &) {
+// From -O2 on: named ops become generics so that one pass can relax the
+// summation order of every reduction (see tfm-reassociate-reductions).
+static constexpr const char *kRelaxReductions =
+    "func.func(linalg-generalize-named-ops),"
+    "tfm-reassociate-reductions";
+
+LogicalResult mlir::tfm::buildLinalgToLoopsPipeline(
+    OpPassManager &pm, const LoweringOptions &options) {
+  if (options.optLevel >= 2 && failed(addStage(pm, kRelaxReductions)))
+    return failure();
   return addStage(pm, kLinalgToLoops);
 }
 

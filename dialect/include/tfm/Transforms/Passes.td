@@ -41,4 +41,17 @@ def TfmLowerToLinalg : Pass<"tfm-lower-to-linalg"> {
   ];
 }
 
+def TfmReassociateReductions : Pass<"tfm-reassociate-reductions"> {
+  let summary = "Let float reductions in linalg.generic be reassociated";
+  let description = [{
+    Marks the floating-point arithmetic in the body of every `linalg.generic`
+    with a reduction iterator `fastmath<reassoc, contract>`. LLVM may then
+    keep partial sums in vector registers and fuse multiplies and adds, which
+    is what makes dot products and row sums fast. Summation order changes
+    (deterministically, independently of threads); used from -O2 on, while
+    -O0 and -O1 keep the sequential order of the reference lowering.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // TFM_TRANSFORMS_PASSES_TD
