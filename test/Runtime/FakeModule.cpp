@@ -214,20 +214,21 @@ const tfm_tensor_sig kSinkArgs[] = {{TFM_DTYPE_I8, 1, kDynVec}};
 const tfm_tensor_sig kBadResults[] = {{TFM_DTYPE_F32, 1, k4}};
 
 const tfm_entry kEntries[] = {
-    {"add", add, 2, 1, kAddSigs, kAddSigs},
-    {"split", split, 1, 2, kSplitArgs, kSplitResults},
-    {"identity", identity, 1, 1, kIdentitySigs, kIdentitySigs},
-    {"views", views, 1, 2, kViewsArgs, kViewsResults},
-    {"echo", echo, 5, 5, kEchoSigs, kEchoSigs},
-    {"inspect", inspect, 1, 1, kInspectArgs, kInspectResults},
-    {"threads", threads, 0, 1, nullptr, kThreadsResults},
-    {"make_bf16", makeBF16, 0, 1, nullptr, kBF16Sigs},
-    {"take_bf16", takeBF16, 1, 0, kBF16Sigs, nullptr},
-    {"sink", sink, 1, 0, kSinkArgs, nullptr},
-    {"bad_result", badResult, 0, 1, nullptr, kBadResults},
+    {"add", add, 2, 1, kAddSigs, kAddSigs, nullptr, nullptr},
+    {"split", split, 1, 2, kSplitArgs, kSplitResults, nullptr, nullptr},
+    {"identity", identity, 1, 1, kIdentitySigs, kIdentitySigs, nullptr, nullptr},
+    {"views", views, 1, 2, kViewsArgs, kViewsResults, nullptr, nullptr},
+    {"echo", echo, 5, 5, kEchoSigs, kEchoSigs, nullptr, nullptr},
+    {"inspect", inspect, 1, 1, kInspectArgs, kInspectResults, nullptr, nullptr},
+    {"threads", threads, 0, 1, nullptr, kThreadsResults, nullptr, nullptr},
+    {"make_bf16", makeBF16, 0, 1, nullptr, kBF16Sigs, nullptr, nullptr},
+    {"take_bf16", takeBF16, 1, 0, kBF16Sigs, nullptr, nullptr, nullptr},
+    {"sink", sink, 1, 0, kSinkArgs, nullptr, nullptr, nullptr},
+    {"bad_result", badResult, 0, 1, nullptr, kBadResults, nullptr, nullptr},
 };
 
 } // namespace
 
 extern "C" const tfm_module tfm_module_desc = {
-    TFM_ABI_VERSION, int32_t(sizeof(kEntries) / sizeof(kEntries[0])), kEntries};
+    TFM_ABI_VERSION, int32_t(sizeof(kEntries) / sizeof(kEntries[0])), kEntries,
+    nullptr, nullptr};

@@ -33,8 +33,10 @@ void negate(void **args) {
 
 const int64_t kDyn[] = {-1};
 const tfm_tensor_sig kSigs[] = {{TFM_DTYPE_F32, 1, kDyn}};
-const tfm_entry kEntries[] = {{"negate", negate, 1, 1, kSigs, kSigs}};
+const tfm_entry kEntries[] = {
+    {"negate", negate, 1, 1, kSigs, kSigs, nullptr, nullptr}};
 
 } // namespace
 
-extern "C" const tfm_module tfm_module_desc = {TFM_ABI_VERSION, 1, kEntries};
+extern "C" const tfm_module tfm_module_desc = {TFM_ABI_VERSION, 1, kEntries,
+                                                   nullptr, nullptr};
