@@ -126,12 +126,13 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     Value probs = createSoftmax(b, loc, masked, /*axis=*/3,
                                 /*zeroFullyMasked=*/true);
 
-    // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h,j,e]   (loops b,h,i,e,j)
+    // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h,j,e]   (loops b,h,i,j,e: the
+    // innermost loop runs along rows of V and of the output, contiguous)
     Value zeroOut = createFilled(b, loc, {batch, heads, queries, valueSize},
                                  b.getFloatAttr(elt, 0.0));
     Value out = createGeneric(
-        b, loc, {probs, v}, {dims({0, 1, 2, 4}, 5), dims({0, 1, 4, 3}, 5)},
-        zeroOut, dims({0, 1, 2, 3}, 5), {par, par, par, par, red},
+        b, loc, {probs, v}, {dims({0, 1, 2, 3}, 5), dims({0, 1, 3, 4}, 5)},
+        zeroOut, dims({0, 1, 2, 4}, 5), {par, par, par, red, par},
         [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
           return arith::AddFOp::create(nb, nloc, args[2], prod);
