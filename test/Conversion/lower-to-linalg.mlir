@@ -3,10 +3,9 @@
 // Attention with an i1 mask broadcast over heads and queries, Dv != D:
 // scores Q·Kᵀ (4 parallel loops, reduction over D), scale and mask in one
 // elementwise pass, a stable softmax whose fully masked rows give zeros, and
-// P·V (reduction over Skv).
+// P·V (reduction over Skv, with the loop along rows of V innermost).
 // CHECK-DAG:   #[[Q_MAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG:   #[[K_MAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
-// CHECK-DAG:   #[[V_MAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
 // CHECK-DAG:   #[[OUT5:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
 // CHECK-DAG:   #[[ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG:   #[[MASK_MAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
@@ -66,8 +65,8 @@
 //
 // CHECK:         %[[O0:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<2x4x5x8xf32>)
 // CHECK:         %[[OUT:.+]] = linalg.generic
-// CHECK-SAME:      indexing_maps = [#[[Q_MAP]], #[[V_MAP]], #[[OUT5]]]
-// CHECK-SAME:      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME:      indexing_maps = [#[[OUT5]], #[[K_MAP]], #[[Q_MAP]]]
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]
 // CHECK-SAME:      ins(%[[P]], %[[V]] : tensor<2x4x5x7xf32>, tensor<2x4x7x8xf32>) outs(%[[O0]] : tensor<2x4x5x8xf32>)
 // CHECK:         return %[[OUT]] : tensor<2x4x5x8xf32>
 func.func @attention_i1_mask(%q: tensor<2x4x5x16xf32>, %k: tensor<2x4x7x16xf32>, %v: tensor<2x4x7x8xf32>,
