@@ -25,6 +25,11 @@ config.substitutions.append(("%models", " ".join([
     config.python_executable,
     os.path.join(config.tfm_src_root, "test", "Models", "lib", "models.py"),
     "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
+config.substitutions.append(("%attention_maps", " ".join([
+    config.python_executable,
+    os.path.join(config.tfm_src_root, "test", "Models", "lib",
+                 "attention_maps.py"),
+    "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
 config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
 config.substitutions.append(("%tfm_obj_root", config.tfm_obj_root))
 

@@ -12,6 +12,7 @@
 
 #include "ModelMain.h"
 
+#include "AttentionMaps.h"
 #include "Error.h"
 #include "Invocation.h"
 #include "Json.h"
@@ -82,7 +83,7 @@ ModelInfo parseModelInfo(const char *text) {
 struct ModelOptions {
   std::optional<std::string> ids, input, text;
   std::optional<std::string> targetIds, targetInput;
-  std::optional<std::string> output, logits, weights;
+  std::optional<std::string> output, logits, weights, dumpAttention;
   std::optional<int64_t> maxNewTokens, threads, repeat;
   bool printIds = false, help = false;
 };
@@ -130,7 +131,8 @@ ModelOptions parseModelOptions(int argc, char **argv) {
         {"--target-input", &o.targetInput},
         {"--output", &o.output},
         {"--logits", &o.logits},
-        {"--weights", &o.weights}};
+        {"--weights", &o.weights},
+        {"--dump-attention", &o.dumpAttention}};
     if (auto it = strings.find(flag); it != strings.end()) {
       *it->second = takeValue();
       continue;
@@ -184,6 +186,8 @@ void printModelHelp(const std::string &program, const ModelInfo &m) {
                 "text\n",
                 (long long)m.bosId);
   }
+  std::printf("  --dump-attention F.html  write the attention maps of every "
+              "layer and head as an HTML page\n");
   std::printf("  --threads N           threads to use\n"
               "  --repeat N            run N times; print timings on stderr\n"
               "  --weights FILE        use this safetensors file for the "
@@ -315,6 +319,13 @@ public:
   /// Calls `name` with the named inputs; returns its only result, copied.
   InputTensor call(const char *name,
                    const std::map<std::string, const InputTensor *> &inputs) {
+    return std::move(callAll(name, inputs).at(0));
+  }
+
+  /// Calls `name` with the named inputs; returns all its results, copied.
+  std::vector<InputTensor>
+  callAll(const char *name,
+          const std::map<std::string, const InputTensor *> &inputs) {
     const tfm_entry &e = entry(name);
     std::vector<InputTensor> args;
     for (int32_t i = 0; i < e.num_args; ++i) {
@@ -331,7 +342,10 @@ public:
     }
     Invocation invocation(e, args);
     invocation.run();
-    return copyResult(invocation.results().at(0));
+    std::vector<InputTensor> results;
+    for (const StridedView &view : invocation.results())
+      results.push_back(copyResult(view));
+    return results;
   }
 
 private:
@@ -449,6 +463,94 @@ generateEncoderDecoder(Model &model, const ModelInfo &m, const IdBatch &src,
   return rows;
 }
 
+/// Row b of `batch` without its trailing padding.
+std::vector<int64_t> unpadded(const IdBatch &batch, int64_t b, int64_t pad) {
+  std::vector<int64_t> row(batch.ids.begin() + b * batch.cols,
+                           batch.ids.begin() + (b + 1) * batch.cols);
+  while (!row.empty() && row.back() == pad)
+    row.pop_back();
+  return row;
+}
+
+/// Rows padded on the right into one batch.
+IdBatch padRows(const std::vector<std::vector<int64_t>> &rows, int64_t pad) {
+  IdBatch batch;
+  batch.rows = static_cast<int64_t>(rows.size());
+  for (const auto &row : rows)
+    batch.cols = std::max<int64_t>(batch.cols, row.size());
+  batch.ids.assign(batch.rows * batch.cols, pad);
+  for (int64_t b = 0; b < batch.rows; ++b)
+    std::copy(rows[b].begin(), rows[b].end(),
+              batch.ids.begin() + b * batch.cols);
+  return batch;
+}
+
+std::vector<std::string> tokenLabels(const std::vector<int64_t> &ids,
+                                     const Vocabulary &vocab) {
+  std::vector<std::string> labels;
+  for (int64_t id : ids)
+    labels.push_back(vocab.empty() ? std::to_string(id) : vocab.decode({id}));
+  return labels;
+}
+
+/// --dump-attention: runs the `*_attention` entry points on the final
+/// sequences (for generation, one teacher-forced pass over the output) and
+/// writes every layer's and head's weights.
+void dumpAttention(Model &model, const ModelInfo &m, const std::string &path,
+                   const std::vector<std::vector<int64_t>> &sources,
+                   const std::vector<std::vector<int64_t>> &targets) {
+  Vocabulary srcVocab, tgtVocab;
+  if (!m.isDecoder() && !m.srcVocab.empty())
+    srcVocab = Vocabulary(m.srcVocab, m.srcVocabSize);
+  if (!m.isEncoder() && !m.tgtVocab.empty())
+    tgtVocab = Vocabulary(m.tgtVocab, m.tgtVocabSize);
+  auto labels = [](const std::vector<std::vector<int64_t>> &queries,
+                   const std::vector<std::vector<int64_t>> &keys,
+                   const Vocabulary &qv, const Vocabulary &kv) {
+    std::vector<MapLabels> rows;
+    for (size_t b = 0; b < queries.size(); ++b)
+      rows.push_back({tokenLabels(queries[b], qv), tokenLabels(keys[b], kv)});
+    return rows;
+  };
+
+  AttentionPage page("Attention maps of a " + m.architecture + " model");
+  IdBatch src = padRows(sources, m.padId);
+  InputTensor srcIds = idTensor(src);
+  if (m.isDecoder()) {
+    std::vector<InputTensor> maps =
+        model.callAll("forward_attention", {{"ids", &srcIds}});
+    auto rows = labels(sources, sources, tgtVocab, tgtVocab);
+    for (size_t l = 0; l < maps.size(); ++l)
+      page.add({"masked self-attention", int(l) + 1, &maps[l]}, rows);
+    page.write(path);
+    return;
+  }
+  std::vector<InputTensor> encoderMaps =
+      model.callAll("encode_attention", {{m.isEncoder() ? "ids" : "src_ids",
+                                          &srcIds}});
+  auto srcRows = labels(sources, sources, srcVocab, srcVocab);
+  for (size_t l = 0; l < encoderMaps.size(); ++l)
+    page.add({"encoder self-attention", int(l) + 1, &encoderMaps[l]}, srcRows);
+  if (m.isEncoderDecoder()) {
+    InputTensor memory = model.call("encode", {{"src_ids", &srcIds}});
+    InputTensor tgtIds = idTensor(padRows(targets, m.padId));
+    std::vector<InputTensor> decoderMaps = model.callAll(
+        "decode_attention",
+        {{"memory", &memory}, {"src_ids", &srcIds}, {"tgt_ids", &tgtIds}});
+    auto selfRows = labels(targets, targets, tgtVocab, tgtVocab);
+    auto crossRows = labels(targets, sources, tgtVocab, srcVocab);
+    for (size_t l = 0; l + 1 < decoderMaps.size(); l += 2) {
+      page.add({"decoder masked self-attention", int(l / 2) + 1,
+                &decoderMaps[l]},
+               selfRows);
+      page.add({"decoder cross-attention", int(l / 2) + 1,
+                &decoderMaps[l + 1]},
+               crossRows);
+    }
+  }
+  page.write(path);
+}
+
 std::string joinIds(const std::vector<int64_t> &ids) {
   std::string s;
   for (size_t i = 0; i < ids.size(); ++i)
@@ -542,7 +644,7 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
                   "has " + std::to_string(target->rows) +
                       " rows, the source has " + std::to_string(batch.rows));
   }
-  for (const auto &path : {o.output, o.logits})
+  for (const auto &path : {o.output, o.logits, o.dumpAttention})
     if (path)
       checkOutputFile(*path);
 
@@ -592,6 +694,25 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
       std::printf("%s\n", summarize(m.isEncoder() ? "hidden" : "logits",
                                     viewOf(*result))
                               .c_str());
+    if (o.dumpAttention) {
+      std::vector<std::vector<int64_t>> sources, targets;
+      for (int64_t b = 0; b < batch.rows; ++b) {
+        sources.push_back(unpadded(batch, b, m.padId));
+        if (m.isDecoder() && b < int64_t(generated.size()))
+          sources.back().insert(sources.back().end(), generated[b].begin(),
+                                generated[b].end());
+        if (m.isEncoderDecoder()) {
+          if (target) {
+            targets.push_back(unpadded(*target, b, m.padId));
+          } else {
+            targets.push_back({m.bosId});
+            targets.back().insert(targets.back().end(), generated[b].begin(),
+                                  generated[b].end());
+          }
+        }
+      }
+      dumpAttention(model, m, *o.dumpAttention, sources, targets);
+    }
     if (!generated.empty()) {
       Vocabulary vocab;
       std::string outVocab = m.tgtVocab;

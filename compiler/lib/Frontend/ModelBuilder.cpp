@@ -9,6 +9,7 @@
 #include "tfmc/ModelBuilder.h"
 
 #include "tfm/IR/TfmOps.h"
+#include "tfm/Transforms/AttentionBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,7 +31,7 @@ public:
   /// Creates @name with `inputs` (name, type) followed by `weights`; a
   /// private function is a building block (one layer) called by entries.
   void begin(StringRef name, ArrayRef<std::pair<StringRef, Type>> inputs,
-             ArrayRef<WeightSpec> weights, Type resultType,
+             ArrayRef<WeightSpec> weights, TypeRange resultTypes,
              bool isPrivate = false) {
     loc = NameLoc::get(b.getStringAttr(name));
     SmallVector<Type> types;
@@ -39,7 +40,7 @@ public:
     for (const WeightSpec &w : weights)
       types.push_back(RankedTensorType::get(w.shape, b.getF32Type()));
     func = func::FuncOp::create(b, loc, name,
-                                b.getFunctionType(types, {resultType}));
+                                b.getFunctionType(types, resultTypes));
     if (isPrivate)
       func.setPrivate();
     Block *entry = func.addEntryBlock();
@@ -55,7 +56,17 @@ public:
     b.setInsertionPointToStart(entry);
   }
 
-  void finish(Value result) { func::ReturnOp::create(b, loc, result); }
+  void finish(ValueRange results) { func::ReturnOp::create(b, loc, results); }
+
+  /// While set, every attention also records its weights [B, H, Sq, Skv]
+  /// here (for the attention maps entry points).
+  void recordAttentionWeights(SmallVectorImpl<Value> *maps) { this->maps = maps; }
+
+  Type mapType() {
+    return RankedTensorType::get({ShapedType::kDynamic, c.numHeads,
+                                  ShapedType::kDynamic, ShapedType::kDynamic},
+                                 b.getF32Type());
+  }
 
   Value input(StringRef name) { return inputs.lookup(name); }
   Value weight(StringRef name) { return weights.lookup(name); }
@@ -102,6 +113,15 @@ public:
 
   Value attention(Value query, Value keyValue, const std::string &prefix,
                   Value keyPadding, bool causal) {
+    if (maps) {
+      Value inWeight = weight(prefix + ".in_proj_weight");
+      Value inBias = weight(prefix + ".in_proj_bias");
+      Value q = projectHeads(b, loc, query, inWeight, inBias, 0, c.numHeads);
+      Value k = projectHeads(b, loc, keyValue, inWeight, inBias, 1, c.numHeads);
+      maps->push_back(AttentionWeightsOp::create(
+          b, loc, mapType(), q, k, keyPaddingToRank4(b, loc, keyPadding),
+          FloatAttr(), causal ? b.getUnitAttr() : UnitAttr()));
+    }
     return MultiHeadAttentionOp::create(
         b, loc, query.getType(), query, keyValue, keyValue,
         ValueRange{weight(prefix + ".in_proj_weight")},
@@ -128,6 +148,20 @@ public:
     for (const std::string &suffix : suffixes)
       args.push_back(weight((prefix + suffix).str()));
     return func::CallOp::create(b, loc, layer, args).getResult(0);
+  }
+
+  /// Like callLayer, for a layer function that also returns attention maps:
+  /// appends them to `collected` and returns the hidden state.
+  Value callLayerWithMaps(func::FuncOp layer, ValueRange inputs,
+                          StringRef prefix, ArrayRef<std::string> suffixes,
+                          SmallVectorImpl<Value> &collected) {
+    SmallVector<Value> args(inputs.begin(), inputs.end());
+    for (const std::string &suffix : suffixes)
+      args.push_back(weight((prefix + suffix).str()));
+    auto call = func::CallOp::create(b, loc, layer, args);
+    for (Value map : call.getResults().drop_front())
+      collected.push_back(map);
+    return call.getResult(0);
   }
 
   func::FuncOp function() { return func; }
@@ -171,6 +205,7 @@ private:
   Location loc;
   func::FuncOp func;
   llvm::StringMap<Value> inputs, weights;
+  SmallVectorImpl<Value> *maps = nullptr;
 };
 
 /// The weights of layer 0 under `prefix` ("encoder.layers."), renamed to
@@ -223,29 +258,50 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     func::FuncOp func;
     std::vector<std::string> suffixes;
   };
-  auto encoderLayer = [&](StringRef name, StringRef prefix, bool causal) {
+  // With `withMaps`, the layer function also returns the attention weights
+  // of each of its attentions (self, then cross).
+  auto encoderLayer = [&](StringRef name, StringRef prefix, bool causal,
+                          bool withMaps = false) {
     Layer layer;
     std::vector<WeightSpec> params = layerWeights(weights, prefix, layer.suffixes);
     b.setInsertionPointToEnd(module->getBody());
     FunctionBuilder lf(b, c);
-    lf.begin(name, {{"x", hidden}, {"padding", mask}}, params, hidden,
+    SmallVector<Type> results = {hidden};
+    if (withMaps)
+      results.push_back(lf.mapType());
+    lf.begin(name, {{"x", hidden}, {"padding", mask}}, params, results,
              /*isPrivate=*/true);
-    lf.finish(lf.encoderLayer(lf.input("x"), "layer", lf.input("padding"),
-                              causal));
+    SmallVector<Value> maps;
+    if (withMaps)
+      lf.recordAttentionWeights(&maps);
+    SmallVector<Value> outs = {lf.encoderLayer(
+        lf.input("x"), "layer", lf.input("padding"), causal)};
+    outs.append(maps);
+    lf.finish(outs);
     layer.func = lf.function();
     return layer;
   };
-  auto decoderLayer = [&](StringRef name, StringRef prefix) {
+  auto decoderLayer = [&](StringRef name, StringRef prefix,
+                          bool withMaps = false) {
     Layer layer;
     std::vector<WeightSpec> params = layerWeights(weights, prefix, layer.suffixes);
     b.setInsertionPointToEnd(module->getBody());
     FunctionBuilder lf(b, c);
+    SmallVector<Type> results = {hidden};
+    if (withMaps)
+      results.append({lf.mapType(), lf.mapType()});
     lf.begin(name,
              {{"y", hidden}, {"memory", hidden}, {"tgt_padding", mask},
               {"src_padding", mask}},
-             params, hidden, /*isPrivate=*/true);
-    lf.finish(lf.decoderLayer(lf.input("y"), lf.input("memory"), "layer",
-                              lf.input("tgt_padding"), lf.input("src_padding")));
+             params, results, /*isPrivate=*/true);
+    SmallVector<Value> maps;
+    if (withMaps)
+      lf.recordAttentionWeights(&maps);
+    SmallVector<Value> outs = {
+        lf.decoderLayer(lf.input("y"), lf.input("memory"), "layer",
+                        lf.input("tgt_padding"), lf.input("src_padding"))};
+    outs.append(maps);
+    lf.finish(outs);
     layer.func = lf.function();
     return layer;
   };
@@ -254,9 +310,15 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
   };
   auto beginEntry = [&](StringRef name,
                         ArrayRef<std::pair<StringRef, Type>> inputs,
-                        ArrayRef<WeightSpec> entryWeights, Type result) {
+                        ArrayRef<WeightSpec> entryWeights, TypeRange results) {
     b.setInsertionPointToEnd(module->getBody());
-    f.begin(name, inputs, entryWeights, result);
+    f.begin(name, inputs, entryWeights, results);
+  };
+  // The attention maps entry points (`<entry>_attention`) run the same
+  // layers and return every attention's weights, layer by layer (self, then
+  // cross). They are called only when a user asks for the maps.
+  auto mapTypes = [&](int64_t count) {
+    return SmallVector<Type>(count, f.mapType());
   };
 
   switch (c.architecture) {
@@ -271,6 +333,19 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     if (c.finalNorm)
       x = f.norm(x, "encoder.norm");
     f.finish(x);
+
+    Layer mapsLayer =
+        encoderLayer("encoder_layer_maps", "encoder.layers.", false, true);
+    beginEntry("encode_attention", {{"ids", ids}}, weights,
+               mapTypes(c.numEncoderLayers));
+    padding = f.paddingMask(f.input("ids"));
+    x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
+    SmallVector<Value> maps;
+    for (int64_t i = 0; i < c.numEncoderLayers; ++i)
+      x = f.callLayerWithMaps(mapsLayer.func, {x, padding},
+                              layerName("encoder.layers.", i),
+                              mapsLayer.suffixes, maps);
+    f.finish(maps);
     break;
   }
   case Architecture::Decoder: {
@@ -291,6 +366,18 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
                                      f.weight("embed.weight"), Value()))
             : f.linear(x, "lm_head", c.tgtVocabSize);
     f.finish(logits);
+
+    Layer mapsLayer = encoderLayer("decoder_layer_maps", "layers.", true, true);
+    beginEntry("forward_attention", {{"ids", ids}}, weights,
+               mapTypes(c.numDecoderLayers));
+    padding = f.paddingMask(f.input("ids"));
+    x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
+    SmallVector<Value> maps;
+    for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+      x = f.callLayerWithMaps(mapsLayer.func, {x, padding},
+                              layerName("layers.", i), mapsLayer.suffixes,
+                              maps);
+    f.finish(maps);
     break;
   }
   case Architecture::EncoderDecoder: {
@@ -321,6 +408,36 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     if (c.finalNorm)
       y = f.norm(y, "decoder.norm");
     f.finish(f.linear(y, "generator", c.tgtVocabSize));
+
+    Layer encMaps =
+        encoderLayer("encoder_layer_maps", "encoder.layers.", false, true);
+    Layer decMaps = decoderLayer("decoder_layer_maps", "decoder.layers.", true);
+    beginEntry("encode_attention", {{"src_ids", ids}},
+               select(weights, {"src_", "encoder."}),
+               mapTypes(c.numEncoderLayers));
+    srcPadding = f.paddingMask(f.input("src_ids"));
+    x = f.embed(f.input("src_ids"), "src_embed.weight", "src_pos.weight");
+    SmallVector<Value> maps;
+    for (int64_t i = 0; i < c.numEncoderLayers; ++i)
+      x = f.callLayerWithMaps(encMaps.func, {x, srcPadding},
+                              layerName("encoder.layers.", i),
+                              encMaps.suffixes, maps);
+    f.finish(maps);
+
+    beginEntry("decode_attention",
+               {{"memory", hidden}, {"src_ids", ids}, {"tgt_ids", ids}},
+               select(weights, {"tgt_", "decoder.", "generator."}),
+               mapTypes(2 * c.numDecoderLayers));
+    srcPadding = f.paddingMask(f.input("src_ids"));
+    tgtPadding = f.paddingMask(f.input("tgt_ids"));
+    y = f.embed(f.input("tgt_ids"), "tgt_embed.weight", "tgt_pos.weight");
+    maps.clear();
+    for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+      y = f.callLayerWithMaps(decMaps.func,
+                              {y, f.input("memory"), tgtPadding, srcPadding},
+                              layerName("decoder.layers.", i),
+                              decMaps.suffixes, maps);
+    f.finish(maps);
     break;
   }
   }

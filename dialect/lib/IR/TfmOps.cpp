@@ -152,32 +152,23 @@ static Named named(StringRef name, Value v) {
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult AttentionOp::verify() {
-  ShapeChecker check(*this);
-  Named q = named("queries", getQuery()), k = named("keys", getKey()),
-        v = named("values", getValue()), r = named("result", getResult());
-  for (Named t : {q, k, v, r})
+/// Checks queries, keys, the scale and the mask shared by tfm.attention and
+/// tfm.attention_weights.
+static LogicalResult verifyScoresOperands(Operation *op, ShapeChecker &check,
+                                          Named q, Named k, Value mask,
+                                          FloatAttr scale) {
+  for (Named t : {q, k})
     if (failed(check.rank(t, 4)))
       return failure();
-  for (Named t : {k, v, r})
-    if (failed(check.sameElementType(q, t)))
-      return failure();
-  if (failed(check.sameDim("batch size", q, 0, k, 0)) ||
-      failed(check.sameDim("batch size", q, 0, v, 0)) ||
+  if (failed(check.sameElementType(q, k)) ||
+      failed(check.sameDim("batch size", q, 0, k, 0)) ||
       failed(check.sameDim("head count", q, 1, k, 1)) ||
-      failed(check.sameDim("head count", q, 1, v, 1)) ||
-      failed(check.sameDim("head size", q, 3, k, 3)) ||
-      failed(check.sameDim("key/value length", k, 2, v, 2)) ||
-      failed(check.sameDim("batch size", q, 0, r, 0)) ||
-      failed(check.sameDim("head count", q, 1, r, 1)) ||
-      failed(check.sameDim("query length", q, 2, r, 2)) ||
-      failed(check.sameDim("value head size", v, 3, r, 3)))
+      failed(check.sameDim("head size", q, 3, k, 3)))
     return failure();
-  if (FloatAttr scale = getScaleAttr())
-    if (!scale.getValue().isFinite())
-      return emitOpError() << "scale must be finite, got "
-                           << floatStr(scale.getValue());
-  if (Value mask = getMask()) {
+  if (scale && !scale.getValue().isFinite())
+    return op->emitOpError()
+           << "scale must be finite, got " << floatStr(scale.getValue());
+  if (mask) {
     Named m = named("mask", mask);
     SmallVector<int64_t> target = {q.dim(0), q.dim(1), q.dim(2), k.dim(2)};
     if (failed(check.maskElementType(m, q)) ||
@@ -185,6 +176,46 @@ LogicalResult AttentionOp::verify() {
                                   {"batch", "heads", "queries", "keys"})))
       return failure();
   }
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  ShapeChecker check(*this);
+  Named q = named("queries", getQuery()), k = named("keys", getKey()),
+        v = named("values", getValue()), r = named("result", getResult());
+  for (Named t : {v, r})
+    if (failed(check.rank(t, 4)))
+      return failure();
+  if (failed(verifyScoresOperands(*this, check, q, k, getMask(),
+                                  getScaleAttr())))
+    return failure();
+  for (Named t : {v, r})
+    if (failed(check.sameElementType(q, t)))
+      return failure();
+  if (failed(check.sameDim("batch size", q, 0, v, 0)) ||
+      failed(check.sameDim("head count", q, 1, v, 1)) ||
+      failed(check.sameDim("key/value length", k, 2, v, 2)) ||
+      failed(check.sameDim("batch size", q, 0, r, 0)) ||
+      failed(check.sameDim("head count", q, 1, r, 1)) ||
+      failed(check.sameDim("query length", q, 2, r, 2)) ||
+      failed(check.sameDim("value head size", v, 3, r, 3)))
+    return failure();
+  return success();
+}
+
+LogicalResult AttentionWeightsOp::verify() {
+  ShapeChecker check(*this);
+  Named q = named("queries", getQuery()), k = named("keys", getKey()),
+        r = named("result", getResult());
+  if (failed(check.rank(r, 4)) ||
+      failed(verifyScoresOperands(*this, check, q, k, getMask(),
+                                  getScaleAttr())) ||
+      failed(check.sameElementType(q, r)) ||
+      failed(check.sameDim("batch size", q, 0, r, 0)) ||
+      failed(check.sameDim("head count", q, 1, r, 1)) ||
+      failed(check.sameDim("query length", q, 2, r, 2)) ||
+      failed(check.sameDim("key length", k, 2, r, 3)))
+    return failure();
   return success();
 }
 

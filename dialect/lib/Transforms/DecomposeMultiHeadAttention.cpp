@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfm/IR/TfmOps.h"
+#include "tfm/Transforms/AttentionBuilders.h"
 #include "tfm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -178,6 +179,29 @@ Value combineMasks(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return generic.getResult(0);
 }
 
+} // namespace
+
+Value mlir::tfm::projectHeads(OpBuilder &b, Location loc, Value input,
+                              Value packedWeight, Value packedBias,
+                              int64_t index, int64_t heads) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t embed = cast<RankedTensorType>(packedWeight.getType()).getDimSize(1);
+  Value weight = sliceRows(b, loc, packedWeight, index, embed);
+  Value bias =
+      packedBias ? sliceRows(b, loc, packedBias, index, embed) : Value();
+  auto outType = RankedTensorType::get(
+      {inType.getDimSize(0), inType.getDimSize(1), embed},
+      inType.getElementType());
+  Value projected = LinearOp::create(b, loc, outType, input, weight, bias);
+  return splitHeads(b, loc, projected, heads);
+}
+
+Value mlir::tfm::keyPaddingToRank4(OpBuilder &b, Location loc, Value mask) {
+  return maskToRank4(b, loc, mask, /*isKeyPadding=*/true,
+                     tensor::getMixedSize(b, loc, mask, 0), /*heads=*/1);
+}
+
+namespace {
 struct DecomposeMultiHeadAttentionPattern
     : OpRewritePattern<MultiHeadAttentionOp> {
   using OpRewritePattern::OpRewritePattern;

@@ -22,13 +22,14 @@ using namespace mlir::tfm;
 namespace {
 
 /// The scale as a value of type `elt`: the attribute, or 1/sqrt(D).
-Value createScale(OpBuilder &b, Location loc, AttentionOp op, Type elt) {
-  if (FloatAttr scale = op.getScaleAttr())
+Value createScale(OpBuilder &b, Location loc, FloatAttr scale, Value query,
+                  Type elt) {
+  if (scale)
     return createFloat(b, loc, elt, scale.getValueAsDouble());
-  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto qType = cast<RankedTensorType>(query.getType());
   if (!qType.isDynamicDim(3))
     return createFloat(b, loc, elt, 1.0 / std::sqrt(qType.getDimSize(3)));
-  Value d = tensor::DimOp::create(b, loc, op.getQuery(), 3);
+  Value d = tensor::DimOp::create(b, loc, query, 3);
   Value dInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), d);
   Value dFloat = arith::UIToFPOp::create(b, loc, elt, dInt);
   return math::RsqrtOp::create(b, loc, dFloat);
@@ -46,6 +47,79 @@ AffineMap maskMap(OpBuilder &b, RankedTensorType maskType) {
   return AffineMap::get(4, 0, exprs, b.getContext());
 }
 
+/// softmax(Q·Kᵀ·scale + mask) as [B, H, Sq, Skv], fully masked rows zero.
+Value createProbabilities(OpBuilder &b, Location loc, Value q, Value k,
+                          Value mask, FloatAttr scaleAttr, bool causal) {
+  MLIRContext *ctx = b.getContext();
+  Type elt = cast<RankedTensorType>(q.getType()).getElementType();
+  auto par = utils::IteratorType::parallel;
+  auto red = utils::IteratorType::reduction;
+  auto dims = [&](ArrayRef<unsigned> ds, unsigned n) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : ds)
+      exprs.push_back(b.getAffineDimExpr(d));
+    return AffineMap::get(n, 0, exprs, ctx);
+  };
+
+  OpFoldResult batch = tensor::getMixedSize(b, loc, q, 0);
+  OpFoldResult heads = tensor::getMixedSize(b, loc, q, 1);
+  OpFoldResult queries = tensor::getMixedSize(b, loc, q, 2);
+  OpFoldResult keys = tensor::getMixedSize(b, loc, k, 2);
+
+  // scores[b,h,i,j] = sum_d q[b,h,i,d] * k[b,h,j,d]   (loops b,h,i,j,d)
+  Value zeroScores = createFilled(b, loc, {batch, heads, queries, keys},
+                                  b.getFloatAttr(elt, 0.0));
+  Value scores = createGeneric(
+      b, loc, {q, k}, {dims({0, 1, 2, 4}, 5), dims({0, 1, 3, 4}, 5)},
+      zeroScores, dims({0, 1, 2, 3}, 5), {par, par, par, par, red},
+      [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+        return arith::AddFOp::create(nb, nloc, args[2], prod);
+      });
+
+  // Scale, then hide keys: the mask operand and the causal flag.
+  Value scale = createScale(b, loc, scaleAttr, q, elt);
+  Value causalOffset;
+  if (causal) {
+    Value sq = getValueOrCreateConstantIndexOp(b, loc, queries);
+    Value skv = getValueOrCreateConstantIndexOp(b, loc, keys);
+    causalOffset = arith::SubIOp::create(b, loc, skv, sq);
+  }
+  SmallVector<Value> inputs = {scores};
+  AffineMap id4 = b.getMultiDimIdentityMap(4);
+  SmallVector<AffineMap> maps = {id4};
+  if (mask) {
+    inputs.push_back(mask);
+    maps.push_back(maskMap(b, cast<RankedTensorType>(mask.getType())));
+  }
+  double inf = std::numeric_limits<double>::infinity();
+  Value maskedInit = createEmpty(b, loc, {batch, heads, queries, keys}, elt);
+  Value masked = createGeneric(
+      b, loc, inputs, maps, maskedInit, id4, {par, par, par, par},
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        Value s = arith::MulFOp::create(nb, nloc, args[0], scale);
+        Value minusInf = createFloat(nb, nloc, elt, -inf);
+        if (mask) {
+          Value m = args[1];
+          s = m.getType().isInteger(1)
+                  ? Value(arith::SelectOp::create(nb, nloc, m, s, minusInf))
+                  : Value(arith::AddFOp::create(nb, nloc, s, m));
+        }
+        if (causalOffset) {
+          // Query i sees key j when j <= i + Skv - Sq.
+          Value i = linalg::IndexOp::create(nb, nloc, 2);
+          Value j = linalg::IndexOp::create(nb, nloc, 3);
+          Value last = arith::AddIOp::create(nb, nloc, i, causalOffset);
+          Value visible = arith::CmpIOp::create(
+              nb, nloc, arith::CmpIPredicate::sle, j, last);
+          s = arith::SelectOp::create(nb, nloc, visible, s, minusInf);
+        }
+        return s;
+      });
+
+  return createSoftmax(b, loc, masked, /*axis=*/3, /*zeroFullyMasked=*/true);
+}
+
 struct LowerAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -53,7 +127,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = b.getContext();
-    Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
+    Value q = op.getQuery(), v = op.getValue();
     Type elt = cast<RankedTensorType>(q.getType()).getElementType();
     auto par = utils::IteratorType::parallel;
     auto red = utils::IteratorType::reduction;
@@ -63,73 +137,16 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
         exprs.push_back(b.getAffineDimExpr(d));
       return AffineMap::get(n, 0, exprs, ctx);
     };
-
-    OpFoldResult batch = tensor::getMixedSize(b, loc, q, 0);
-    OpFoldResult heads = tensor::getMixedSize(b, loc, q, 1);
-    OpFoldResult queries = tensor::getMixedSize(b, loc, q, 2);
-    OpFoldResult keys = tensor::getMixedSize(b, loc, k, 2);
-    OpFoldResult valueSize = tensor::getMixedSize(b, loc, v, 3);
-
-    // scores[b,h,i,j] = sum_d q[b,h,i,d] * k[b,h,j,d]   (loops b,h,i,j,d)
-    Value zeroScores = createFilled(b, loc, {batch, heads, queries, keys},
-                                    b.getFloatAttr(elt, 0.0));
-    Value scores = createGeneric(
-        b, loc, {q, k}, {dims({0, 1, 2, 4}, 5), dims({0, 1, 3, 4}, 5)},
-        zeroScores, dims({0, 1, 2, 3}, 5), {par, par, par, par, red},
-        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-          Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-          return arith::AddFOp::create(nb, nloc, args[2], prod);
-        });
-
-    // Scale, then hide keys: the mask operand and the causal flag.
-    Value scale = createScale(b, loc, op, elt);
-    Value causalOffset;
-    if (op.getCausal()) {
-      Value sq = getValueOrCreateConstantIndexOp(b, loc, queries);
-      Value skv = getValueOrCreateConstantIndexOp(b, loc, keys);
-      causalOffset = arith::SubIOp::create(b, loc, skv, sq);
-    }
-    SmallVector<Value> inputs = {scores};
-    AffineMap id4 = b.getMultiDimIdentityMap(4);
-    SmallVector<AffineMap> maps = {id4};
-    Value mask = op.getMask();
-    if (mask) {
-      inputs.push_back(mask);
-      maps.push_back(maskMap(b, cast<RankedTensorType>(mask.getType())));
-    }
-    double inf = std::numeric_limits<double>::infinity();
-    Value maskedInit =
-        createEmpty(b, loc, {batch, heads, queries, keys}, elt);
-    Value masked = createGeneric(
-        b, loc, inputs, maps, maskedInit, id4, {par, par, par, par},
-        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-          Value s = arith::MulFOp::create(nb, nloc, args[0], scale);
-          Value minusInf = createFloat(nb, nloc, elt, -inf);
-          if (mask) {
-            Value m = args[1];
-            s = m.getType().isInteger(1)
-                    ? Value(arith::SelectOp::create(nb, nloc, m, s, minusInf))
-                    : Value(arith::AddFOp::create(nb, nloc, s, m));
-          }
-          if (causalOffset) {
-            // Query i sees key j when j <= i + Skv - Sq.
-            Value i = linalg::IndexOp::create(nb, nloc, 2);
-            Value j = linalg::IndexOp::create(nb, nloc, 3);
-            Value last = arith::AddIOp::create(nb, nloc, i, causalOffset);
-            Value visible = arith::CmpIOp::create(
-                nb, nloc, arith::CmpIPredicate::sle, j, last);
-            s = arith::SelectOp::create(nb, nloc, visible, s, minusInf);
-          }
-          return s;
-        });
-
-    Value probs = createSoftmax(b, loc, masked, /*axis=*/3,
-                                /*zeroFullyMasked=*/true);
+    Value probs = createProbabilities(b, loc, q, op.getKey(), op.getMask(),
+                                      op.getScaleAttr(), op.getCausal());
 
     // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h,j,e]   (loops b,h,i,j,e: the
     // innermost loop runs along rows of V and of the output, contiguous)
-    Value zeroOut = createFilled(b, loc, {batch, heads, queries, valueSize},
-                                 b.getFloatAttr(elt, 0.0));
+    Value zeroOut = createFilled(
+        b, loc,
+        {tensor::getMixedSize(b, loc, q, 0), tensor::getMixedSize(b, loc, q, 1),
+         tensor::getMixedSize(b, loc, q, 2), tensor::getMixedSize(b, loc, v, 3)},
+        b.getFloatAttr(elt, 0.0));
     Value out = createGeneric(
         b, loc, {probs, v}, {dims({0, 1, 2, 3}, 5), dims({0, 1, 3, 4}, 5)},
         zeroOut, dims({0, 1, 2, 4}, 5), {par, par, par, red, par},
@@ -141,8 +158,21 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     return success();
   }
 };
+
+struct LowerAttentionWeights : OpRewritePattern<AttentionWeightsOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionWeightsOp op,
+                                PatternRewriter &b) const override {
+    Value probs =
+        createProbabilities(b, op.getLoc(), op.getQuery(), op.getKey(),
+                            op.getMask(), op.getScaleAttr(), op.getCausal());
+    b.replaceOp(op, castIfNeeded(b, op.getLoc(), probs, op.getType()));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::tfm::populateLowerAttentionPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerAttention>(patterns.getContext());
+  patterns.add<LowerAttention, LowerAttentionWeights>(patterns.getContext());
 }

@@ -74,6 +74,34 @@ def Tfm_AttentionOp : Tfm_Op<"attention", [Pure]> {
   let hasCanonicalizer = 1;
 }
 
+def Tfm_AttentionWeightsOp : Tfm_Op<"attention_weights", [Pure]> {
+  let summary = "the probabilities of scaled dot-product attention";
+  let description = [{
+    `softmax(Q·Kᵀ·scale + mask)` for queries `[B, H, Sq, D]` and keys
+    `[B, H, Skv, D]`, giving `[B, H, Sq, Skv]`: the weights that
+    `tfm.attention` with the same operands mixes values with (rows whose keys
+    are all hidden are zeros). Models compute them only when asked, to show
+    attention maps.
+
+    ```mlir
+    %p = tfm.attention_weights %q, %k causal
+        : tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32> -> tensor<1x2x5x5xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$query, Tfm_FloatTensor:$key,
+                   Optional<Tfm_MaskTensor>:$mask,
+                   OptionalAttr<F32Attr>:$scale, UnitAttr:$causal);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`scale` `(` $scale^ `)`)?
+    (`causal` $causal^)?
+    attr-dict `:` type($query) `,` type($key) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
     [Pure, AttrSizedOperandSegments]> {
   let summary = "multi-head attention with input and output projections";

@@ -1,0 +1,27 @@
+//===- AttentionBuilders.h - pieces of multi-head attention -----*- C++ -*-===//
+//
+// The steps tfm-decompose-multi-head-attention writes, for other builders
+// of attention (the model frontend's attention maps) to write the same IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_TRANSFORMS_ATTENTIONBUILDERS_H
+#define TFM_TRANSFORMS_ATTENTIONBUILDERS_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::tfm {
+
+/// Projects `input` [B, S, E] with block `index` (0 = q, 1 = k, 2 = v) of a
+/// packed in-projection weight [3E, E] and bias [3E] (bias may be null) and
+/// splits heads: [B, H, S, E/H].
+Value projectHeads(OpBuilder &b, Location loc, Value input, Value packedWeight,
+                   Value packedBias, int64_t index, int64_t heads);
+
+/// A key-padding mask [B, Skv] as [B, 1, 1, Skv], to broadcast over heads and
+/// queries.
+Value keyPaddingToRank4(OpBuilder &b, Location loc, Value mask);
+
+} // namespace mlir::tfm
+
+#endif // TFM_TRANSFORMS_ATTENTIONBUILDERS_H
