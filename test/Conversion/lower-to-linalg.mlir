@@ -622,3 +622,20 @@ func.func @positional_encoding_learned(%x: tensor<?x?x16xf32>, %t: tensor<32x16x
   %0 = tfm.positional_encoding learned %x table(%t : tensor<32x16xf32>) : tensor<?x?x16xf32> -> tensor<?x?x16xf32>
   return %0 : tensor<?x?x16xf32>
 }
+
+// -----
+
+// tfm.attention_weights stops at the probabilities: scores, masking, the
+// stable softmax with its zero guard, and no P·V product.
+// CHECK-LABEL: func.func @attention_weights
+// CHECK:         linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK:         arith.maximumf
+// CHECK:         math.exp
+// CHECK:         arith.divf
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %{{.*}} : tensor<1x2x4x6xf32>
+func.func @attention_weights(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>) -> tensor<1x2x4x6xf32> {
+  %0 = tfm.attention_weights %q, %k causal : tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32> -> tensor<1x2x4x6xf32>
+  return %0 : tensor<1x2x4x6xf32>
+}

@@ -1179,3 +1179,27 @@ func.func @gelu_bad_approximation(%x: tensor<2x16xf32>) {
   %0 = tfm.gelu %x approximate(sigmoid) : tensor<2x16xf32>
   return
 }
+
+// -----
+
+func.func @attention_weights_key_length(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>) -> tensor<1x2x4x5xf32> {
+  // expected-error @+1 {{key length mismatch: keys dimension 2 is 6 but result dimension 3 is 5}}
+  %0 = tfm.attention_weights %q, %k : tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32> -> tensor<1x2x4x5xf32>
+  return %0 : tensor<1x2x4x5xf32>
+}
+
+// -----
+
+func.func @attention_weights_result_rank(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>) -> tensor<2x4x6xf32> {
+  // expected-error @+1 {{result must have rank 4, got rank 3}}
+  %0 = tfm.attention_weights %q, %k : tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32> -> tensor<2x4x6xf32>
+  return %0 : tensor<2x4x6xf32>
+}
+
+// -----
+
+func.func @attention_weights_head_size(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x4xf32>) -> tensor<1x2x4x6xf32> {
+  // expected-error @+1 {{head size mismatch: queries dimension 3 is 8 but keys dimension 3 is 4}}
+  %0 = tfm.attention_weights %q, %k : tensor<1x2x4x8xf32>, tensor<1x2x6x4xf32> -> tensor<1x2x4x6xf32>
+  return %0 : tensor<1x2x4x6xf32>
+}

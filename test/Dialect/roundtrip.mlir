@@ -592,3 +592,14 @@ func.func @gelu_tanh(%x: tensor<2x16xf16>) -> tensor<2x16xf16> {
   %0 = tfm.gelu %x approximate(tanh) : tensor<2x16xf16>
   return %0 : tensor<2x16xf16>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @attention_weights
+// CHECK: tfm.attention_weights %{{.*}}, %{{.*}} mask(%{{.*}} : tensor<?x1x1x?xi1>) scale(1.250000e-01) causal : tensor<?x3x?x8xf32>, tensor<?x3x?x8xf32> -> tensor<?x3x?x?xf32>
+func.func @attention_weights(%q: tensor<?x3x?x8xf32>, %k: tensor<?x3x?x8xf32>,
+                             %m: tensor<?x1x1x?xi1>) -> tensor<?x3x?x?xf32> {
+  %0 = tfm.attention_weights %q, %k mask(%m : tensor<?x1x1x?xi1>) scale(0.125) causal
+      : tensor<?x3x?x8xf32>, tensor<?x3x?x8xf32> -> tensor<?x3x?x?xf32>
+  return %0 : tensor<?x3x?x?xf32>
+}
