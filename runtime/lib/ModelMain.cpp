@@ -513,7 +513,7 @@ void dumpAttention(Model &model, const ModelInfo &m, const std::string &path,
     return rows;
   };
 
-  AttentionPage page("Attention maps of a " + m.architecture + " model");
+  AttentionPage page("Attention maps (" + m.architecture + " model)");
   IdBatch src = padRows(sources, m.padId);
   InputTensor srcIds = idTensor(src);
   if (m.isDecoder()) {
