@@ -225,8 +225,19 @@ void mlir::tfm::emitEntryPoints(llvm::Module &module,
   for (const EntryPoint &entry : entries)
     if (llvm::Function *raw = module.getFunction(entry.name))
       raw->setLinkage(llvm::GlobalValue::InternalLinkage);
-  if (withTable)
-    TableBuilder(module).moduleTable(entries, info);
+  if (!withTable)
+    return;
+  TableBuilder(module).moduleTable(entries, info);
+  // Failed run-time checks (cf.assert) print through puts and abort; in an
+  // executable the runtime reports them instead, as one line and exit 2.
+  if (llvm::Function *puts = module.getFunction("puts")) {
+    llvm::Function *fail = llvm::Function::Create(
+        puts->getFunctionType(), llvm::GlobalValue::ExternalLinkage,
+        "tfm_runtime_check_failed", module);
+    fail->setDoesNotReturn();
+    puts->replaceAllUsesWith(fail);
+    puts->eraseFromParent();
+  }
 }
 
 static StringRef cTypeOf(int32_t dtype) {

@@ -20,6 +20,8 @@ static constexpr const char *kTfmToLinalg =
     "canonicalize,"
     "tfm-lower-to-linalg,"
     "func.func(convert-elementwise-to-linalg),"
+    "canonicalize,cse,"
+    "tfm-check-shapes,"
     "canonicalize,cse";
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at

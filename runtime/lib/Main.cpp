@@ -18,11 +18,13 @@
 #include "Threads.h"
 
 #include "tfm/Runtime.h"
+#include "tfm/RuntimeSupport.h"
 
 #include <algorithm>
 #include <csignal>
 #include <malloc.h>
 #include <cstdio>
+#include <cstdlib>
 #include <new>
 
 using namespace tfm::runtime;
@@ -148,8 +150,17 @@ static void keepWorkspacesAcrossCalls() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
+static std::string gProgram = "program";
+
+extern "C" void tfm_runtime_check_failed(const char *message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "error: %s: %s\n", gProgram.c_str(), message);
+  std::exit(kErrorExitCode);
+}
+
 int main(int argc, char **argv) {
   keepWorkspacesAcrossCalls();
+  gProgram = programName(argc, argv);
   // Exceeding the file size limit should be a write error that is reported
   // and cleaned up after, not a kill that leaves temporary files behind.
   std::signal(SIGXFSZ, SIG_IGN);

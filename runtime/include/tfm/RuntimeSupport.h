@@ -18,6 +18,16 @@ extern "C" {
  * the number of online CPUs when it was not given. Always >= 1. */
 int32_t tfm_runtime_num_threads(void);
 
+/* Called by compiled code when a run-time check fails (inputs whose dynamic
+ * sizes disagree, see the tfm-check-shapes pass): prints
+ * "error: PROGRAM: MESSAGE" on stderr and exits with status 2. tfmc routes
+ * the checks of executables here; a static library (--emit=lib) keeps
+ * MLIR's default (the message on stdout, then abort). */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void tfm_runtime_check_failed(const char *message);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,4 +54,22 @@ def TfmReassociateReductions : Pass<"tfm-reassociate-reductions"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def TfmCheckShapes : Pass<"tfm-check-shapes"> {
+  let summary = "Check at run time that dynamic sizes agree";
+  let description = [{
+    For every linalg op on tensors, each loop must have the same extent in
+    every operand dimension it indexes. Where that is not known statically
+    (a dynamic size meets another size), inserts a `cf.assert` whose message
+    names the op the linalg op came from. Without it, inputs whose dynamic
+    sizes disagree (say, keys of batch 3 with queries of batch 2) would read
+    out of bounds; with it, the executable reports the error (the runtime
+    turns a failed check into a one-line message and exit code 2).
+  }];
+  let dependentDialects = [
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // TFM_TRANSFORMS_PASSES_TD
