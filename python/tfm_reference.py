@@ -32,25 +32,6 @@ def causal_mask(n):
     return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
 
 
-class _Embedding(nn.Module):
-    def __init__(self, c, vocab, embed_name, pos_name):
-        super().__init__()
-        self.c = c
-        setattr(self, embed_name, nn.Embedding(vocab, c["d_model"]))
-        self.embed_name, self.pos_name = embed_name, pos_name
-        if c["positional_encoding"] == "learned":
-            setattr(self, pos_name, nn.Embedding(c["max_seq_len"], c["d_model"]))
-
-    def embed(self, ids):
-        x = getattr(self, self.embed_name)(ids)
-        if self.c["embedding_scale"]:
-            x = x * math.sqrt(self.c["d_model"])
-        n = ids.shape[1]
-        if self.c["positional_encoding"] == "learned":
-            return x + getattr(self, self.pos_name).weight[:n]
-        return x + sinusoidal_table(n, self.c["d_model"])
-
-
 def _layer_kwargs(c):
     return dict(d_model=c["d_model"], nhead=c["num_heads"],
                 dim_feedforward=c["d_ff"], dropout=0.0,

@@ -81,16 +81,6 @@ static void writeResults(const Options &options,
   files.commit();
 }
 
-static std::string formatTimes(std::vector<double> times) {
-  std::sort(times.begin(), times.end());
-  size_t n = times.size();
-  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-  char line[128];
-  std::snprintf(line, sizeof(line),
-                "time: min %.3f ms, median %.3f ms, %zu runs", times[0], median,
-                n);
-  return line;
-}
 
 static int run(int argc, char **argv) {
   const std::string program = programName(argc, argv);

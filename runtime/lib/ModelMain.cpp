@@ -558,16 +558,6 @@ std::string joinIds(const std::vector<int64_t> &ids) {
   return s;
 }
 
-std::string formatTimes(std::vector<double> times) {
-  std::sort(times.begin(), times.end());
-  size_t n = times.size();
-  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-  char line[128];
-  std::snprintf(line, sizeof(line),
-                "time: min %.3f ms, median %.3f ms, %zu runs", times[0], median,
-                n);
-  return line;
-}
 } // namespace
 
 int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {

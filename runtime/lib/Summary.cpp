@@ -109,3 +109,14 @@ std::string tfm::runtime::summarize(const std::string &name,
                  view.dtype == TFM_DTYPE_F16 || view.dtype == TFM_DTYPE_BF16;
   return result + (isFloat ? floatStats(view) : intStats(view));
 }
+
+std::string tfm::runtime::formatTimes(std::vector<double> times) {
+  std::sort(times.begin(), times.end());
+  size_t n = times.size();
+  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  char line[128];
+  std::snprintf(line, sizeof(line),
+                "time: min %.3f ms, median %.3f ms, %zu runs", times[0], median,
+                n);
+  return line;
+}

@@ -6,6 +6,7 @@
 #include "StridedView.h"
 
 #include <string>
+#include <vector>
 
 namespace tfm::runtime {
 
@@ -14,6 +15,9 @@ namespace tfm::runtime {
 /// "nan N" when there are any. Integers and i1 print min/max as integers.
 /// A tensor without elements prints "empty" instead of statistics.
 std::string summarize(const std::string &name, const StridedView &view);
+
+/// "time: min X ms, median Y ms, N runs" for the --repeat report.
+std::string formatTimes(std::vector<double> times);
 
 } // namespace tfm::runtime
 

@@ -35,6 +35,14 @@ Value createScale(OpBuilder &b, Location loc, FloatAttr scale, Value query,
   return math::RsqrtOp::create(b, loc, dFloat);
 }
 
+/// The map of `numDims` loops to the listed loop dimensions.
+AffineMap dimsMap(MLIRContext *ctx, ArrayRef<unsigned> dims, unsigned numDims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
 /// The map from the (b, h, i, j) iteration space to a mask that broadcasts to
 /// [B, H, Sq, Skv] with trailing alignment.
 AffineMap maskMap(OpBuilder &b, RankedTensorType maskType) {
@@ -55,10 +63,7 @@ Value createProbabilities(OpBuilder &b, Location loc, Value q, Value k,
   auto par = utils::IteratorType::parallel;
   auto red = utils::IteratorType::reduction;
   auto dims = [&](ArrayRef<unsigned> ds, unsigned n) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned d : ds)
-      exprs.push_back(b.getAffineDimExpr(d));
-    return AffineMap::get(n, 0, exprs, ctx);
+    return dimsMap(ctx, ds, n);
   };
 
   OpFoldResult batch = tensor::getMixedSize(b, loc, q, 0);
@@ -132,10 +137,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     auto par = utils::IteratorType::parallel;
     auto red = utils::IteratorType::reduction;
     auto dims = [&](ArrayRef<unsigned> ds, unsigned n) {
-      SmallVector<AffineExpr> exprs;
-      for (unsigned d : ds)
-        exprs.push_back(b.getAffineDimExpr(d));
-      return AffineMap::get(n, 0, exprs, ctx);
+      return dimsMap(ctx, ds, n);
     };
     Value probs = createProbabilities(b, loc, q, op.getKey(), op.getMask(),
                                       op.getScaleAttr(), op.getCausal());
