@@ -86,8 +86,7 @@ LogicalResult mlir::tfm::optimizeLLVMIR(llvm::Module &module,
 }
 
 LogicalResult mlir::tfm::emitMachineCode(llvm::Module &module,
-                                         llvm::TargetMachine &tm,
-                                         bool assembly,
+                                         llvm::TargetMachine &tm, bool assembly,
                                          llvm::raw_pwrite_stream &os) {
   llvm::legacy::PassManager pm;
   if (tm.addPassesToEmitFile(pm, os, nullptr,

@@ -21,8 +21,8 @@ static void anchor() {}
 
 FailureOr<std::string> mlir::tfm::findRuntimeLibrary(const char *argv0,
                                                      std::string &error) {
-  std::string exe =
-      llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&anchor));
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&anchor));
   llvm::SmallString<256> path(llvm::sys::path::parent_path(exe));
   llvm::sys::path::append(path, "..", "lib", "libtfm_runtime.a");
   llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
@@ -38,11 +38,11 @@ LogicalResult mlir::tfm::writeStaticLibrary(StringRef objectData,
                                             StringRef memberName,
                                             StringRef outputPath,
                                             std::string &error) {
-  llvm::NewArchiveMember member(
-      llvm::MemoryBufferRef(objectData, memberName));
+  llvm::NewArchiveMember member(llvm::MemoryBufferRef(objectData, memberName));
   if (llvm::Error err = llvm::writeArchive(
-          outputPath, {std::move(member)}, llvm::SymtabWritingMode::NormalSymtab,
-          llvm::object::Archive::K_GNU, /*Deterministic=*/true,
+          outputPath, {std::move(member)},
+          llvm::SymtabWritingMode::NormalSymtab, llvm::object::Archive::K_GNU,
+          /*Deterministic=*/true,
           /*Thin=*/false)) {
     error = llvm::toString(std::move(err));
     return failure();
@@ -69,12 +69,11 @@ LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
       return failure();
     }
   }
-  SmallVector<StringRef> args = {driver,         objectPath, runtimeLibrary,
-                                 "-o",           outputPath, "-lm",
-                                 "-lpthread"};
+  SmallVector<StringRef> args = {driver,     objectPath, runtimeLibrary, "-o",
+                                 outputPath, "-lm",      "-lpthread"};
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0,
-                                     &message);
+  int rc =
+      llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {
     error = "linking with " + driver + " failed" +
             (message.empty() ? "" : ": " + message) + " (exit " +

@@ -71,8 +71,9 @@ static constexpr const char *kRelaxReductions =
     "func.func(linalg-generalize-named-ops),"
     "tfm-reassociate-reductions";
 
-LogicalResult mlir::tfm::buildLinalgToLoopsPipeline(
-    OpPassManager &pm, const LoweringOptions &options) {
+LogicalResult
+mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
+                                      const LoweringOptions &options) {
   if (options.optLevel >= 2 && failed(addStage(pm, kRelaxReductions)))
     return failure();
   return addStage(pm, kLinalgToLoops);
@@ -83,8 +84,9 @@ LogicalResult mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
   return addStage(pm, kLoopsToLLVM);
 }
 
-LogicalResult mlir::tfm::buildTfmToLLVMPipeline(OpPassManager &pm,
-                                                const LoweringOptions &options) {
+LogicalResult
+mlir::tfm::buildTfmToLLVMPipeline(OpPassManager &pm,
+                                  const LoweringOptions &options) {
   return success(succeeded(buildTfmToLinalgPipeline(pm, options)) &&
                  succeeded(buildLinalgToLoopsPipeline(pm, options)) &&
                  succeeded(buildLoopsToLLVMPipeline(pm, options)));
@@ -100,18 +102,18 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
 } // namespace
 
 void mlir::tfm::registerTfmPipelines() {
-  auto reg = [](StringRef name, StringRef description,
-                LogicalResult (*build)(OpPassManager &,
-                                       const LoweringOptions &)) {
-    PassPipelineRegistration<PipelineOptions>(
-        name, description,
-        [build](OpPassManager &pm, const PipelineOptions &options) {
-          // Errors in a built-in pipeline string are bugs caught by the
-          // tests; report rather than silently run less.
-          if (failed(build(pm, options.get())))
-            llvm::report_fatal_error("tfm: invalid built-in pipeline");
-        });
-  };
+  auto reg =
+      [](StringRef name, StringRef description,
+         LogicalResult (*build)(OpPassManager &, const LoweringOptions &)) {
+        PassPipelineRegistration<PipelineOptions>(
+            name, description,
+            [build](OpPassManager &pm, const PipelineOptions &options) {
+              // Errors in a built-in pipeline string are bugs caught by the
+              // tests; report rather than silently run less.
+              if (failed(build(pm, options.get())))
+                llvm::report_fatal_error("tfm: invalid built-in pipeline");
+            });
+      };
   reg("tfm-to-linalg", "Lower tfm to linalg on tensors",
       buildTfmToLinalgPipeline);
   reg("tfm-linalg-to-loops", "Bufferize linalg and lower it to loops",

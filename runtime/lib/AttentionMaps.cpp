@@ -58,15 +58,14 @@ void AttentionPage::add(const AttentionMap &map,
       int width = labelWidth + int(nk) * cell + 4;
       int height = labelHeight + int(nq) * cell + 4;
       char header[256];
-      std::snprintf(header, sizeof(header),
-                    "<figure class=\"map\" data-kind=\"%s\" data-layer=\"%d\" "
-                    "data-head=\"%lld\" data-row=\"%lld\">\n"
-                    "<figcaption>%s, layer %d, head %lld%s</figcaption>\n",
-                    escape(map.kind).c_str(), map.layer, (long long)h + 1,
-                    (long long)b, escape(map.kind).c_str(), map.layer,
-                    (long long)h + 1,
-                    batch > 1 ? (", sequence " + std::to_string(b + 1)).c_str()
-                              : "");
+      std::snprintf(
+          header, sizeof(header),
+          "<figure class=\"map\" data-kind=\"%s\" data-layer=\"%d\" "
+          "data-head=\"%lld\" data-row=\"%lld\">\n"
+          "<figcaption>%s, layer %d, head %lld%s</figcaption>\n",
+          escape(map.kind).c_str(), map.layer, (long long)h + 1, (long long)b,
+          escape(map.kind).c_str(), map.layer, (long long)h + 1,
+          batch > 1 ? (", sequence " + std::to_string(b + 1)).c_str() : "");
       body += header;
       body += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
               std::to_string(width) + "\" height=\"" + std::to_string(height) +

@@ -48,7 +48,7 @@ void Invocation::buildArgumentDescriptors() {
     std::vector<int64_t> &desc = argDescriptors[i];
     desc.assign(TFM_MEMREF_DESC_WORDS(rank), 0);
     desc[0] = desc[1] = pointerWord(input.ptr()); // allocated, aligned
-    desc[2] = 0;                                       // offset
+    desc[2] = 0;                                  // offset
     int64_t stride = 1;
     for (size_t d = rank; d-- > 0;) {
       desc[3 + d] = input.shape[d];
@@ -85,9 +85,8 @@ void Invocation::freeResults() {
     void *allocated = wordPointer(resultWords(i)[0]);
     if (!allocated)
       continue;
-    bool isInput = std::any_of(inputs.begin(), inputs.end(), [&](auto &in) {
-      return in.ptr() == allocated;
-    });
+    bool isInput = std::any_of(inputs.begin(), inputs.end(),
+                               [&](auto &in) { return in.ptr() == allocated; });
     if (!isInput &&
         std::find(owned.begin(), owned.end(), allocated) == owned.end())
       owned.push_back(allocated);

@@ -22,9 +22,9 @@
 
 #include <algorithm>
 #include <csignal>
-#include <malloc.h>
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 #include <new>
 
 using namespace tfm::runtime;
@@ -80,7 +80,6 @@ static void writeResults(const Options &options,
   }
   files.commit();
 }
-
 
 static int run(int argc, char **argv) {
   const std::string program = programName(argc, argv);

@@ -172,9 +172,10 @@ void printModelHelp(const std::string &program, const ModelInfo &m) {
                 "float32 [B, S, %lld] (zero at padding)\n",
                 (long long)m.dModel);
   if (!m.isEncoder()) {
-    std::printf("  --logits L.npy        write float32 logits [B, %s, %lld]%s\n",
-                m.isDecoder() ? "S" : "T", (long long)m.tgtVocabSize,
-                m.isDecoder() ? " for the input" : " for --target-ids/--target-input");
+    std::printf(
+        "  --logits L.npy        write float32 logits [B, %s, %lld]%s\n",
+        m.isDecoder() ? "S" : "T", (long long)m.tgtVocabSize,
+        m.isDecoder() ? " for the input" : " for --target-ids/--target-input");
     std::printf("  --max-new-tokens N    generate greedily up to N tokens "
                 "(default: up to max_seq_len)\n");
   }
@@ -312,8 +313,8 @@ public:
         weights.check(module.entries[i]);
         return module.entries[i];
       }
-    throw Error("model", std::string("corrupt executable: no entry point ") +
-                             name);
+    throw Error("model",
+                std::string("corrupt executable: no entry point ") + name);
   }
 
   /// Calls `name` with the named inputs; returns its only result, copied.
@@ -373,9 +374,10 @@ void writeNpyFile(const std::string &path, const InputTensor &t) {
 
 /// Greedy generation for a decoder-only model: each row continues its own
 /// prompt (trailing padding) until eos_id, max_new_tokens or max_seq_len.
-std::vector<std::vector<int64_t>>
-generateDecoder(Model &model, const ModelInfo &m, const IdBatch &prompts,
-                int64_t maxNew) {
+std::vector<std::vector<int64_t>> generateDecoder(Model &model,
+                                                  const ModelInfo &m,
+                                                  const IdBatch &prompts,
+                                                  int64_t maxNew) {
   std::vector<std::vector<int64_t>> rows(prompts.rows);
   std::vector<int64_t> length(prompts.rows);
   std::vector<std::vector<int64_t>> seqs(prompts.rows);
@@ -422,9 +424,10 @@ generateDecoder(Model &model, const ModelInfo &m, const IdBatch &prompts,
 
 /// Greedy generation for an encoder-decoder model: the source is encoded
 /// once; targets start at bos_id; finished rows are padded.
-std::vector<std::vector<int64_t>>
-generateEncoderDecoder(Model &model, const ModelInfo &m, const IdBatch &src,
-                       int64_t maxNew) {
+std::vector<std::vector<int64_t>> generateEncoderDecoder(Model &model,
+                                                         const ModelInfo &m,
+                                                         const IdBatch &src,
+                                                         int64_t maxNew) {
   InputTensor srcIds = idTensor(src);
   InputTensor memory = model.call("encode", {{"src_ids", &srcIds}});
   std::vector<std::vector<int64_t>> rows(src.rows);
@@ -525,9 +528,8 @@ void dumpAttention(Model &model, const ModelInfo &m, const std::string &path,
     page.write(path);
     return;
   }
-  std::vector<InputTensor> encoderMaps =
-      model.callAll("encode_attention", {{m.isEncoder() ? "ids" : "src_ids",
-                                          &srcIds}});
+  std::vector<InputTensor> encoderMaps = model.callAll(
+      "encode_attention", {{m.isEncoder() ? "ids" : "src_ids", &srcIds}});
   auto srcRows = labels(sources, sources, srcVocab, srcVocab);
   for (size_t l = 0; l < encoderMaps.size(); ++l)
     page.add({"encoder self-attention", int(l) + 1, &encoderMaps[l]}, srcRows);
@@ -540,11 +542,10 @@ void dumpAttention(Model &model, const ModelInfo &m, const std::string &path,
     auto selfRows = labels(targets, targets, tgtVocab, tgtVocab);
     auto crossRows = labels(targets, sources, tgtVocab, srcVocab);
     for (size_t l = 0; l + 1 < decoderMaps.size(); l += 2) {
-      page.add({"decoder masked self-attention", int(l / 2) + 1,
-                &decoderMaps[l]},
-               selfRows);
-      page.add({"decoder cross-attention", int(l / 2) + 1,
-                &decoderMaps[l + 1]},
+      page.add(
+          {"decoder masked self-attention", int(l / 2) + 1, &decoderMaps[l]},
+          selfRows);
+      page.add({"decoder cross-attention", int(l / 2) + 1, &decoderMaps[l + 1]},
                crossRows);
     }
   }
@@ -608,7 +609,8 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
   std::string subject;
   if (o.text) {
     if (inVocabPath.empty())
-      throw Error("--text", "the model has no vocabulary; use --ids or --input");
+      throw Error("--text",
+                  "the model has no vocabulary; use --ids or --input");
     Vocabulary vocab(inVocabPath, m.inputVocabSize());
     batch.ids = vocab.encode(*o.text, "--text");
     batch.rows = 1;
@@ -663,17 +665,20 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
       InputTensor memory = model.call("encode", {{"src_ids", &ids}});
       InputTensor tgtIds = idTensor(*target);
       result = model.call(
-          "decode", {{"memory", &memory}, {"src_ids", &ids}, {"tgt_ids", &tgtIds}});
+          "decode",
+          {{"memory", &memory}, {"src_ids", &ids}, {"tgt_ids", &tgtIds}});
     } else {
       if (m.isDecoder() && o.logits)
         result = model.call("forward", {{"ids", &ids}});
       int64_t maxNew = o.maxNewTokens.value_or(
           m.isDecoder() ? m.maxSeqLen - batch.cols : m.maxSeqLen - 1);
-      generated = m.isDecoder() ? generateDecoder(model, m, batch, maxNew)
-                                : generateEncoderDecoder(model, m, batch, maxNew);
+      generated = m.isDecoder()
+                      ? generateDecoder(model, m, batch, maxNew)
+                      : generateEncoderDecoder(model, m, batch, maxNew);
     }
     auto end = std::chrono::steady_clock::now();
-    times.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    times.push_back(
+        std::chrono::duration<double, std::milli>(end - start).count());
     if (!last)
       continue;
 

@@ -107,8 +107,9 @@ void ModelWeights::check(const tfm_entry &entry) {
     std::string name = entry.arg_names[i];
     auto it = tensors.find(name);
     if (it == tensors.end())
-      throw Error(source, "tensor '" + name + "' is missing (the model was "
-                                              "compiled with it)");
+      throw Error(source, "tensor '" + name +
+                              "' is missing (the model was "
+                              "compiled with it)");
     const st::TensorInfo &info = it->second->info;
     const tfm_tensor_sig &sig = entry.args[i];
     std::vector<int64_t> expected(sig.dims, sig.dims + sig.rank);
@@ -147,7 +148,7 @@ InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
         uint16_t bits;
         std::memcpy(&bits, in + 2 * i, 2);
         out[i] = t.info.dtype == "F16" ? st::halfToFloat(bits)
-                                        : st::bfloat16ToFloat(bits);
+                                       : st::bfloat16ToFloat(bits);
       }
     }
     t.converted = std::move(buffer);

@@ -216,7 +216,8 @@ const tfm_tensor_sig kBadResults[] = {{TFM_DTYPE_F32, 1, k4}};
 const tfm_entry kEntries[] = {
     {"add", add, 2, 1, kAddSigs, kAddSigs, nullptr, nullptr},
     {"split", split, 1, 2, kSplitArgs, kSplitResults, nullptr, nullptr},
-    {"identity", identity, 1, 1, kIdentitySigs, kIdentitySigs, nullptr, nullptr},
+    {"identity", identity, 1, 1, kIdentitySigs, kIdentitySigs, nullptr,
+     nullptr},
     {"views", views, 1, 2, kViewsArgs, kViewsResults, nullptr, nullptr},
     {"echo", echo, 5, 5, kEchoSigs, kEchoSigs, nullptr, nullptr},
     {"inspect", inspect, 1, 1, kInspectArgs, kInspectResults, nullptr, nullptr},

@@ -39,4 +39,4 @@ const tfm_entry kEntries[] = {
 } // namespace
 
 extern "C" const tfm_module tfm_module_desc = {TFM_ABI_VERSION, 1, kEntries,
-                                                   nullptr, nullptr};
+                                               nullptr, nullptr};

@@ -15,8 +15,7 @@ namespace mlir::tfm {
 /// A TargetMachine for the host triple and `cpu` ("" or "native" = the host
 /// CPU with its features). Fails with a message for an unknown CPU.
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(llvm::StringRef cpu, unsigned optLevel,
-                    std::string &error);
+createTargetMachine(llvm::StringRef cpu, unsigned optLevel, std::string &error);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `tm`.
 std::unique_ptr<llvm::Module> translateToLLVMIR(ModuleOp module,

@@ -60,7 +60,9 @@ public:
 
   /// While set, every attention also records its weights [B, H, Sq, Skv]
   /// here (for the attention maps entry points).
-  void recordAttentionWeights(SmallVectorImpl<Value> *maps) { this->maps = maps; }
+  void recordAttentionWeights(SmallVectorImpl<Value> *maps) {
+    this->maps = maps;
+  }
 
   Type mapType() {
     return RankedTensorType::get({ShapedType::kDynamic, c.numHeads,
@@ -73,8 +75,7 @@ public:
 
   RankedTensorType activations(int64_t features) {
     return RankedTensorType::get(
-        {ShapedType::kDynamic, ShapedType::kDynamic, features},
-        b.getF32Type());
+        {ShapedType::kDynamic, ShapedType::kDynamic, features}, b.getF32Type());
   }
 
   Value paddingMask(Value ids) {
@@ -105,10 +106,9 @@ public:
   }
 
   Value norm(Value x, const std::string &prefix) {
-    return LayerNormOp::create(b, loc, x.getType(), x,
-                               weight(prefix + ".weight"),
-                               weight(prefix + ".bias"),
-                               b.getF32FloatAttr(c.layerNormEps));
+    return LayerNormOp::create(
+        b, loc, x.getType(), x, weight(prefix + ".weight"),
+        weight(prefix + ".bias"), b.getF32FloatAttr(c.layerNormEps));
   }
 
   Value attention(Value query, Value keyValue, const std::string &prefix,
@@ -231,8 +231,9 @@ std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
                                ArrayRef<StringRef> prefixes) {
   std::vector<WeightSpec> selected;
   for (const WeightSpec &w : weights)
-    if (llvm::any_of(prefixes,
-                     [&](StringRef p) { return StringRef(w.name).starts_with(p); }))
+    if (llvm::any_of(prefixes, [&](StringRef p) {
+          return StringRef(w.name).starts_with(p);
+        }))
       selected.push_back(w);
   return selected;
 }
@@ -263,7 +264,8 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
   auto encoderLayer = [&](StringRef name, StringRef prefix, bool causal,
                           bool withMaps = false) {
     Layer layer;
-    std::vector<WeightSpec> params = layerWeights(weights, prefix, layer.suffixes);
+    std::vector<WeightSpec> params =
+        layerWeights(weights, prefix, layer.suffixes);
     b.setInsertionPointToEnd(module->getBody());
     FunctionBuilder lf(b, c);
     SmallVector<Type> results = {hidden};
@@ -274,8 +276,8 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     SmallVector<Value> maps;
     if (withMaps)
       lf.recordAttentionWeights(&maps);
-    SmallVector<Value> outs = {lf.encoderLayer(
-        lf.input("x"), "layer", lf.input("padding"), causal)};
+    SmallVector<Value> outs = {
+        lf.encoderLayer(lf.input("x"), "layer", lf.input("padding"), causal)};
     outs.append(maps);
     lf.finish(outs);
     layer.func = lf.function();
@@ -284,14 +286,17 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
   auto decoderLayer = [&](StringRef name, StringRef prefix,
                           bool withMaps = false) {
     Layer layer;
-    std::vector<WeightSpec> params = layerWeights(weights, prefix, layer.suffixes);
+    std::vector<WeightSpec> params =
+        layerWeights(weights, prefix, layer.suffixes);
     b.setInsertionPointToEnd(module->getBody());
     FunctionBuilder lf(b, c);
     SmallVector<Type> results = {hidden};
     if (withMaps)
       results.append({lf.mapType(), lf.mapType()});
     lf.begin(name,
-             {{"y", hidden}, {"memory", hidden}, {"tgt_padding", mask},
+             {{"y", hidden},
+              {"memory", hidden},
+              {"tgt_padding", mask},
               {"src_padding", mask}},
              params, results, /*isPrivate=*/true);
     SmallVector<Value> maps;
@@ -328,8 +333,8 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     Value padding = f.paddingMask(f.input("ids"));
     Value x = f.embed(f.input("ids"), "embed.weight", "pos.weight");
     for (int64_t i = 0; i < c.numEncoderLayers; ++i)
-      x = f.callLayer(layer.func, {x, padding},
-                      layerName("encoder.layers.", i), layer.suffixes);
+      x = f.callLayer(layer.func, {x, padding}, layerName("encoder.layers.", i),
+                      layer.suffixes);
     if (c.finalNorm)
       x = f.norm(x, "encoder.norm");
     f.finish(x);
@@ -420,8 +425,8 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     SmallVector<Value> maps;
     for (int64_t i = 0; i < c.numEncoderLayers; ++i)
       x = f.callLayerWithMaps(encMaps.func, {x, srcPadding},
-                              layerName("encoder.layers.", i),
-                              encMaps.suffixes, maps);
+                              layerName("encoder.layers.", i), encMaps.suffixes,
+                              maps);
     f.finish(maps);
 
     beginEntry("decode_attention",
@@ -433,10 +438,9 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     y = f.embed(f.input("tgt_ids"), "tgt_embed.weight", "tgt_pos.weight");
     maps.clear();
     for (int64_t i = 0; i < c.numDecoderLayers; ++i)
-      y = f.callLayerWithMaps(decMaps.func,
-                              {y, f.input("memory"), tgtPadding, srcPadding},
-                              layerName("decoder.layers.", i),
-                              decMaps.suffixes, maps);
+      y = f.callLayerWithMaps(
+          decMaps.func, {y, f.input("memory"), tgtPadding, srcPadding},
+          layerName("decoder.layers.", i), decMaps.suffixes, maps);
     f.finish(maps);
     break;
   }

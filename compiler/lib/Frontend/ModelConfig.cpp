@@ -61,8 +61,8 @@ public:
       return defaultValue;
     }
     if (v->integer < min || v->integer > max) {
-      fail(key, Twine(v->integer) + " is out of range (expected " +
-                    Twine(min) + " to " + Twine(max) + ")");
+      fail(key, Twine(v->integer) + " is out of range (expected " + Twine(min) +
+                    " to " + Twine(max) + ")");
       return defaultValue;
     }
     return v->integer;
@@ -142,7 +142,7 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
   std::string jsonError;
   StringRef text = (*buffer)->getBuffer();
   if (!::tfm::json::parse(std::string_view(text.data(), text.size()), root,
-                   jsonError)) {
+                          jsonError)) {
     error = (path + ": invalid JSON: " + jsonError).str();
     return failure();
   }
@@ -155,8 +155,8 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
   ModelConfig c;
   std::string format = keys.string("format", true);
   if (keys.ok() && format != "tfm-model-v1")
-    keys.fail("format", "unknown format \"" + format +
-                            "\" (expected \"tfm-model-v1\")");
+    keys.fail("format",
+              "unknown format \"" + format + "\" (expected \"tfm-model-v1\")");
   c.architecture = static_cast<Architecture>(
       keys.choice("architecture", {"encoder", "decoder", "encoder-decoder"}));
   if (!keys.ok()) {
@@ -170,8 +170,10 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
   c.dFF = keys.integer("d_ff", true, 1, kMaxDim);
   c.maxSeqLen = keys.integer("max_seq_len", true, 1, kMaxDim);
   if (c.architecture == Architecture::EncoderDecoder) {
-    c.numEncoderLayers = keys.integer("num_encoder_layers", true, 1, kMaxLayers);
-    c.numDecoderLayers = keys.integer("num_decoder_layers", true, 1, kMaxLayers);
+    c.numEncoderLayers =
+        keys.integer("num_encoder_layers", true, 1, kMaxLayers);
+    c.numDecoderLayers =
+        keys.integer("num_decoder_layers", true, 1, kMaxLayers);
     c.srcVocabSize = keys.integer("src_vocab_size", true, 1, kMaxVocab);
     c.tgtVocabSize = keys.integer("tgt_vocab_size", true, 1, kMaxVocab);
     keys.forbid("num_layers", arch);
@@ -190,9 +192,9 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
       c.tgtVocabSize = vocab;
       c.tieEmbeddings = keys.boolean("tie_embeddings", false);
     }
-    for (StringRef key : {"num_encoder_layers", "num_decoder_layers",
-                          "src_vocab_size", "tgt_vocab_size", "src_vocab",
-                          "tgt_vocab"})
+    for (StringRef key :
+         {"num_encoder_layers", "num_decoder_layers", "src_vocab_size",
+          "tgt_vocab_size", "src_vocab", "tgt_vocab"})
       keys.forbid(key, arch);
   }
   c.learnedPositions =
@@ -264,8 +266,8 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
   checkId("eos_id", c.eosId);
   if (keys.ok() && c.architecture == Architecture::EncoderDecoder &&
       c.padId >= std::min(c.srcVocabSize, c.tgtVocabSize))
-    keys.fail("pad_id", Twine(c.padId) +
-                            " must be a valid id of both vocabularies");
+    keys.fail("pad_id",
+              Twine(c.padId) + " must be a valid id of both vocabularies");
   checkId("pad_id", c.padId);
 
   if (!keys.ok()) {

@@ -44,28 +44,29 @@ enum class Emit { Tfm, Linalg, Loops, LLVMMLIR, LLVMIR, Asm, Obj, Lib, Exe };
 
 static cl::OptionCategory tfmcCategory("tfmc options");
 
-static cl::opt<std::string> inputFilename(cl::Positional,
-                                          cl::desc("<model.json or .mlir file>"),
-                                          cl::Required, cl::cat(tfmcCategory));
+static cl::opt<std::string>
+    inputFilename(cl::Positional, cl::desc("<model.json or .mlir file>"),
+                  cl::Required, cl::cat(tfmcCategory));
 
 static cl::opt<std::string> outputFilename(
-    "o", cl::desc("Output file (default: stdout for text, derived from the "
-                  "input name for obj, lib and exe)"),
+    "o",
+    cl::desc("Output file (default: stdout for text, derived from the "
+             "input name for obj, lib and exe)"),
     cl::value_desc("filename"), cl::cat(tfmcCategory));
 
 static cl::opt<Emit> emitAction(
     "emit", cl::desc("The stage to stop at and print or write"),
     cl::init(Emit::Exe),
-    cl::values(
-        clEnumValN(Emit::Tfm, "tfm", "the tfm IR, verified"),
-        clEnumValN(Emit::Linalg, "linalg", "linalg, tensor, arith, math"),
-        clEnumValN(Emit::Loops, "loops", "loops on buffers"),
-        clEnumValN(Emit::LLVMMLIR, "llvm-mlir", "the MLIR LLVM dialect"),
-        clEnumValN(Emit::LLVMIR, "llvm", "LLVM IR, optimized"),
-        clEnumValN(Emit::Asm, "asm", "assembly for the target"),
-        clEnumValN(Emit::Obj, "obj", "an object file"),
-        clEnumValN(Emit::Lib, "lib", "a static library and a C header"),
-        clEnumValN(Emit::Exe, "exe", "a standalone executable")),
+    cl::values(clEnumValN(Emit::Tfm, "tfm", "the tfm IR, verified"),
+               clEnumValN(Emit::Linalg, "linalg",
+                          "linalg, tensor, arith, math"),
+               clEnumValN(Emit::Loops, "loops", "loops on buffers"),
+               clEnumValN(Emit::LLVMMLIR, "llvm-mlir", "the MLIR LLVM dialect"),
+               clEnumValN(Emit::LLVMIR, "llvm", "LLVM IR, optimized"),
+               clEnumValN(Emit::Asm, "asm", "assembly for the target"),
+               clEnumValN(Emit::Obj, "obj", "an object file"),
+               clEnumValN(Emit::Lib, "lib", "a static library and a C header"),
+               clEnumValN(Emit::Exe, "exe", "a standalone executable")),
     cl::cat(tfmcCategory));
 
 static cl::opt<char> optLevel("O", cl::desc("Optimization level (-O0 to -O3)"),
@@ -87,9 +88,7 @@ static cl::opt<std::string>
            cl::init(""), cl::cat(tfmcCategory));
 
 /// The input's base name without extension, for default output names.
-static std::string stem() {
-  return llvm::sys::path::stem(inputFilename).str();
-}
+static std::string stem() { return llvm::sys::path::stem(inputFilename).str(); }
 
 static std::string defaultOutput(Emit emit) {
   switch (emit) {
@@ -137,7 +136,7 @@ static LogicalResult lower(ModuleOp module, Emit emit,
 
 static int printModule(ModuleOp module) {
   auto out = openOutput(outputFilename.empty() ? std::string("-")
-                                              : outputFilename.getValue());
+                                               : outputFilename.getValue());
   if (!out)
     return 1;
   module.print(out->os());
@@ -249,8 +248,8 @@ int main(int argc, char **argv) {
       return 1;
     if (emit == Emit::LLVMIR)
       llvmModule->print(out->os(), nullptr);
-    else if (failed(tfm::emitMachineCode(*llvmModule, **tm,
-                                         emit == Emit::Asm, out->os())))
+    else if (failed(tfm::emitMachineCode(*llvmModule, **tm, emit == Emit::Asm,
+                                         out->os())))
       return 1;
     out->keep();
     return 0;
@@ -264,8 +263,8 @@ int main(int argc, char **argv) {
     return 1;
 
   if (emit == Emit::Lib) {
-    if (failed(tfm::writeStaticLibrary(object, stem() + ".o", outputPath,
-                                       error)))
+    if (failed(
+            tfm::writeStaticLibrary(object, stem() + ".o", outputPath, error)))
       return fail(outputPath + ": " + error);
     // The header sits next to the library: libNAME.a -> NAME.h.
     llvm::SmallString<256> header(outputPath);
@@ -286,8 +285,8 @@ int main(int argc, char **argv) {
     return fail(error);
   llvm::SmallString<256> objectPath;
   int fd;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("tfmc", "o", fd,
-                                                              objectPath))
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("tfmc", "o", fd, objectPath))
     return fail("cannot create a temporary object file: " + ec.message());
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);

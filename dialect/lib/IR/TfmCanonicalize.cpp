@@ -40,10 +40,10 @@ struct FoldCausalMaskIntoAttention : OpRewritePattern<AttentionOp> {
     SmallVector<OpFoldResult> sizes;
     auto dynamicSizes = maskOp.getDynamicSizes();
     for (int64_t i = 0, next = 0; i < 2; ++i)
-      sizes.push_back(maskType.isDynamicDim(i)
-                          ? OpFoldResult(dynamicSizes[next++])
-                          : OpFoldResult(rewriter.getIndexAttr(
-                                maskType.getDimSize(i))));
+      sizes.push_back(
+          maskType.isDynamicDim(i)
+              ? OpFoldResult(dynamicSizes[next++])
+              : OpFoldResult(rewriter.getIndexAttr(maskType.getDimSize(i))));
     if (!isSameSize(sizes[0], op.getQuery(), 2) ||
         !isSameSize(sizes[1], op.getKey(), 2))
       return rewriter.notifyMatchFailure(

@@ -45,9 +45,9 @@ public:
   LogicalResult rank(Named t, int64_t expected) {
     if (t.type.getRank() == expected)
       return success();
-    return op->emitOpError() << t.name << " must have rank " << expected
-                             << ", got rank " << t.type.getRank() << " ("
-                             << t.type << ")";
+    return op->emitOpError()
+           << t.name << " must have rank " << expected << ", got rank "
+           << t.type.getRank() << " (" << t.type << ")";
   }
 
   LogicalResult minRank(Named t, int64_t expected) {
@@ -73,9 +73,9 @@ public:
                       StringRef why) {
     if (compatible(a.dim(da), expected))
       return success();
-    return op->emitOpError() << a.name << " dimension " << da << " (" << what
-                             << ") is " << str(a.dim(da)) << ", expected "
-                             << str(expected) << " " << why;
+    return op->emitOpError()
+           << a.name << " dimension " << da << " (" << what << ") is "
+           << str(a.dim(da)) << ", expected " << str(expected) << " " << why;
   }
 
   LogicalResult sameElementType(Named a, Named b) {
@@ -104,9 +104,8 @@ public:
     int64_t rank = mask.type.getRank();
     int64_t targetRank = target.size();
     if (rank > targetRank)
-      return op->emitOpError()
-             << mask.name << " has rank " << rank << ", expected at most "
-             << targetRank;
+      return op->emitOpError() << mask.name << " has rank " << rank
+                               << ", expected at most " << targetRank;
     for (int64_t i = 0; i < rank; ++i) {
       int64_t t = targetRank - rank + i;
       int64_t size = mask.dim(i);
@@ -114,9 +113,8 @@ public:
         continue;
       return op->emitOpError()
              << mask.name << " dimension " << i << " is " << str(size)
-             << ", expected 1 or " << str(target[t]) << " ("
-             << targetNames[t] << ") to broadcast to [" << shapeStr(target)
-             << "]";
+             << ", expected 1 or " << str(target[t]) << " (" << targetNames[t]
+             << ") to broadcast to [" << shapeStr(target) << "]";
     }
     return success();
   }
@@ -186,8 +184,8 @@ LogicalResult AttentionOp::verify() {
   for (Named t : {v, r})
     if (failed(check.rank(t, 4)))
       return failure();
-  if (failed(verifyScoresOperands(*this, check, q, k, getMask(),
-                                  getScaleAttr())))
+  if (failed(
+          verifyScoresOperands(*this, check, q, k, getMask(), getScaleAttr())))
     return failure();
   for (Named t : {v, r})
     if (failed(check.sameElementType(q, t)))
@@ -283,8 +281,8 @@ LogicalResult MultiHeadAttentionOp::verify() {
          {std::tuple<Named, Named, StringRef>{wk, k, "key features"},
           std::tuple<Named, Named, StringRef>{wv, v, "value features"}}) {
       if (w.type.isDynamicDim(1))
-        return emitOpError() << w.name << " must have a static shape, got "
-                             << w.type;
+        return emitOpError()
+               << w.name << " must have a static shape, got " << w.type;
       int64_t features =
           ShapedType::isDynamic(input.dim(2)) ? w.dim(1) : input.dim(2);
       if (failed(expectShape(w, {embed, features})) ||
@@ -299,8 +297,8 @@ LogicalResult MultiHeadAttentionOp::verify() {
 
   auto biases = getInProjBiases();
   if (biases.size() == 1) {
-    if (failed(expectShape(named("packed in_proj bias", biases[0]),
-                           {3 * embed})))
+    if (failed(
+            expectShape(named("packed in_proj bias", biases[0]), {3 * embed})))
       return failure();
   } else if (biases.size() == 3) {
     for (auto [name, bias] :
@@ -481,8 +479,8 @@ LogicalResult SoftmaxOp::verify() {
     return emitOpError("input must have rank at least 1");
   if (axis < -rank || axis >= rank)
     return emitOpError() << "axis " << axis << " is out of range for rank "
-                         << rank << " (expected " << -rank << " to "
-                         << rank - 1 << ")";
+                         << rank << " (expected " << -rank << " to " << rank - 1
+                         << ")";
   return success();
 }
 

@@ -33,8 +33,7 @@ static std::string describe(Operation *op) {
 }
 
 namespace {
-struct TfmCheckShapesPass
-    : tfm::impl::TfmCheckShapesBase<TfmCheckShapesPass> {
+struct TfmCheckShapesPass : tfm::impl::TfmCheckShapesBase<TfmCheckShapesPass> {
   void runOnOperation() override {
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics())
@@ -64,8 +63,8 @@ struct TfmCheckShapesPass
             uses, [&](auto use) { return ShapedType::isDynamic(sizeOf(use)); });
         if (!anyDynamic)
           continue;
-        Value first = tensor::DimOp::create(b, loc, uses[0].first,
-                                            uses[0].second);
+        Value first =
+            tensor::DimOp::create(b, loc, uses[0].first, uses[0].second);
         for (auto use : ArrayRef(uses).drop_front()) {
           if (use == uses[0])
             continue;

@@ -59,9 +59,8 @@ Value splitHeads(OpBuilder &b, Location loc, Value x, int64_t heads) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t headSize = type.getDimSize(2) / heads;
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
-  SmallVector<OpFoldResult> outShape = {sizes[0], sizes[1],
-                                        b.getIndexAttr(heads),
-                                        b.getIndexAttr(headSize)};
+  SmallVector<OpFoldResult> outShape = {
+      sizes[0], sizes[1], b.getIndexAttr(heads), b.getIndexAttr(headSize)};
   auto expandedType = RankedTensorType::get(
       {type.getDimSize(0), type.getDimSize(1), heads, headSize},
       type.getElementType());
@@ -119,7 +118,6 @@ Value maskToRank4(OpBuilder &b, Location loc, Value mask, bool isKeyPadding,
                                        shape);
 }
 
-
 /// Combines two rank-4 masks into one that broadcasts like both: logical and
 /// when both are i1, a sum of additive masks otherwise.
 Value combineMasks(OpBuilder &b, Location loc, Value lhs, Value rhs,
@@ -155,8 +153,8 @@ Value combineMasks(OpBuilder &b, Location loc, Value lhs, Value rhs,
       iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
         if (bothKeep) {
           linalg::YieldOp::create(
-              nb, nloc, arith::AndIOp::create(nb, nloc, args[0], args[1])
-                            .getResult());
+              nb, nloc,
+              arith::AndIOp::create(nb, nloc, args[0], args[1]).getResult());
           return;
         }
         auto additive = [&](Value v) -> Value {
@@ -170,11 +168,11 @@ Value combineMasks(OpBuilder &b, Location loc, Value lhs, Value rhs,
                               -std::numeric_limits<double>::infinity()));
           return arith::SelectOp::create(nb, nloc, v, zero, minusInf);
         };
-        linalg::YieldOp::create(
-            nb, nloc,
-            arith::AddFOp::create(nb, nloc, additive(args[0]),
-                                  additive(args[1]))
-                .getResult());
+        linalg::YieldOp::create(nb, nloc,
+                                arith::AddFOp::create(nb, nloc,
+                                                      additive(args[0]),
+                                                      additive(args[1]))
+                                    .getResult());
       });
   return generic.getResult(0);
 }
@@ -189,9 +187,9 @@ Value mlir::tfm::projectHeads(OpBuilder &b, Location loc, Value input,
   Value weight = sliceRows(b, loc, packedWeight, index, embed);
   Value bias =
       packedBias ? sliceRows(b, loc, packedBias, index, embed) : Value();
-  auto outType = RankedTensorType::get(
-      {inType.getDimSize(0), inType.getDimSize(1), embed},
-      inType.getElementType());
+  auto outType =
+      RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1), embed},
+                            inType.getElementType());
   Value projected = LinearOp::create(b, loc, outType, input, weight, bias);
   return splitHeads(b, loc, projected, heads);
 }
@@ -244,13 +242,12 @@ struct DecomposeMultiHeadAttentionPattern
     OpFoldResult batch = tensor::getMixedSize(rewriter, loc, op.getQuery(), 0);
     Value mask;
     if (Value kpm = op.getKeyPaddingMask())
-      mask = maskToRank4(rewriter, loc, kpm, /*isKeyPadding=*/true, batch,
-                         heads);
+      mask =
+          maskToRank4(rewriter, loc, kpm, /*isKeyPadding=*/true, batch, heads);
     if (Value am = op.getAttnMask()) {
       Value expanded =
           maskToRank4(rewriter, loc, am, /*isKeyPadding=*/false, batch, heads);
-      mask = mask ? combineMasks(rewriter, loc, mask, expanded, elt)
-                  : expanded;
+      mask = mask ? combineMasks(rewriter, loc, mask, expanded, elt) : expanded;
     }
 
     auto qType = cast<RankedTensorType>(q.getType());
@@ -258,9 +255,8 @@ struct DecomposeMultiHeadAttentionPattern
         rewriter, loc, qType, q, k, v, mask, /*scale=*/FloatAttr(),
         op.getCausal() ? rewriter.getUnitAttr() : UnitAttr());
     Value merged = mergeHeads(rewriter, loc, attention);
-    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), merged,
-                                          op.getOutProjWeight(),
-                                          op.getOutProjBias());
+    rewriter.replaceOpWithNewOp<LinearOp>(
+        op, op.getType(), merged, op.getOutProjWeight(), op.getOutProjBias());
     return success();
   }
 };

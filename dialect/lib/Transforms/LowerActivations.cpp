@@ -38,29 +38,31 @@ struct LowerGelu : OpRewritePattern<GeluOp> {
     Type elt = cast<RankedTensorType>(op.getType()).getElementType();
     bool useTanh = op.getApproximate() == GeluApproximation::tanh;
     b.replaceOp(
-        op, createElementwise(
-                b, op.getLoc(), op.getInput(), elt,
-                [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-                  Value x = args[0];
-                  auto c = [&](double v) { return createFloat(nb, nloc, elt, v); };
-                  Value inner;
-                  if (useTanh) {
-                    Value x3 = arith::MulFOp::create(
-                        nb, nloc, x, arith::MulFOp::create(nb, nloc, x, x));
-                    Value poly = arith::AddFOp::create(
-                        nb, nloc, x, arith::MulFOp::create(nb, nloc, c(0.044715), x3));
-                    inner = math::TanhOp::create(
-                        nb, nloc,
-                        arith::MulFOp::create(nb, nloc,
-                                              c(std::sqrt(2.0 / M_PI)), poly));
-                  } else {
-                    inner = math::ErfOp::create(
-                        nb, nloc, arith::MulFOp::create(nb, nloc, x, c(M_SQRT1_2)));
-                  }
-                  Value onePlus = arith::AddFOp::create(nb, nloc, c(1.0), inner);
-                  Value half = arith::MulFOp::create(nb, nloc, x, c(0.5));
-                  return arith::MulFOp::create(nb, nloc, half, onePlus);
-                }));
+        op,
+        createElementwise(
+            b, op.getLoc(), op.getInput(), elt,
+            [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+              Value x = args[0];
+              auto c = [&](double v) { return createFloat(nb, nloc, elt, v); };
+              Value inner;
+              if (useTanh) {
+                Value x3 = arith::MulFOp::create(
+                    nb, nloc, x, arith::MulFOp::create(nb, nloc, x, x));
+                Value poly = arith::AddFOp::create(
+                    nb, nloc, x,
+                    arith::MulFOp::create(nb, nloc, c(0.044715), x3));
+                inner = math::TanhOp::create(
+                    nb, nloc,
+                    arith::MulFOp::create(nb, nloc, c(std::sqrt(2.0 / M_PI)),
+                                          poly));
+              } else {
+                inner = math::ErfOp::create(
+                    nb, nloc, arith::MulFOp::create(nb, nloc, x, c(M_SQRT1_2)));
+              }
+              Value onePlus = arith::AddFOp::create(nb, nloc, c(1.0), inner);
+              Value half = arith::MulFOp::create(nb, nloc, x, c(0.5));
+              return arith::MulFOp::create(nb, nloc, half, onePlus);
+            }));
     return success();
   }
 };

@@ -144,11 +144,12 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
 
     // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h,j,e]   (loops b,h,i,j,e: the
     // innermost loop runs along rows of V and of the output, contiguous)
-    Value zeroOut = createFilled(
-        b, loc,
-        {tensor::getMixedSize(b, loc, q, 0), tensor::getMixedSize(b, loc, q, 1),
-         tensor::getMixedSize(b, loc, q, 2), tensor::getMixedSize(b, loc, v, 3)},
-        b.getFloatAttr(elt, 0.0));
+    Value zeroOut = createFilled(b, loc,
+                                 {tensor::getMixedSize(b, loc, q, 0),
+                                  tensor::getMixedSize(b, loc, q, 1),
+                                  tensor::getMixedSize(b, loc, q, 2),
+                                  tensor::getMixedSize(b, loc, v, 3)},
+                                 b.getFloatAttr(elt, 0.0));
     Value out = createGeneric(
         b, loc, {probs, v}, {dims({0, 1, 2, 3}, 5), dims({0, 1, 3, 4}, 5)},
         zeroOut, dims({0, 1, 2, 4}, 5), {par, par, par, red, par},

@@ -47,8 +47,7 @@ struct LowerPositionalEncoding : OpRewritePattern<PositionalEncodingOp> {
     int64_t embed = type.getDimSize(2);
 
     Value init = createEmpty(b, loc, tensor::getMixedSizes(b, loc, x), elt);
-    SmallVector<utils::IteratorType> parallel(3,
-                                              utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> parallel(3, utils::IteratorType::parallel);
     Value result = createGeneric(
         b, loc, inputs, maps, init, b.getMultiDimIdentityMap(3), parallel,
         [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
@@ -64,8 +63,8 @@ struct LowerPositionalEncoding : OpRewritePattern<PositionalEncodingOp> {
             Value parity = arith::RemUIOp::create(nb, nloc, e, two);
             Value evenIndex = arith::SubIOp::create(nb, nloc, e, parity);
             auto toF64 = [&](Value index) -> Value {
-              Value i64 = arith::IndexCastOp::create(nb, nloc,
-                                                     nb.getI64Type(), index);
+              Value i64 =
+                  arith::IndexCastOp::create(nb, nloc, nb.getI64Type(), index);
               return arith::SIToFPOp::create(nb, nloc, f64, i64);
             };
             Value exponent = arith::MulFOp::create(
@@ -79,9 +78,10 @@ struct LowerPositionalEncoding : OpRewritePattern<PositionalEncodingOp> {
             Value sin = math::SinOp::create(nb, nloc, angle);
             Value cos = math::CosOp::create(nb, nloc, angle);
             Value value = arith::SelectOp::create(nb, nloc, isOdd, cos, sin);
-            encoding = elt == f64 ? value
-                                  : Value(arith::TruncFOp::create(nb, nloc,
-                                                                  elt, value));
+            encoding =
+                elt == f64
+                    ? value
+                    : Value(arith::TruncFOp::create(nb, nloc, elt, value));
           } else {
             Value zero = arith::ConstantIndexOp::create(nb, nloc, 0);
             Value row = arith::MaxSIOp::create(nb, nloc, pos, zero);
@@ -115,8 +115,7 @@ struct LowerCausalMask : OpRewritePattern<CausalMaskOp> {
     Value skv = getValueOrCreateConstantIndexOp(b, loc, sizes[1]);
     Value offset = arith::SubIOp::create(b, loc, skv, sq);
     Value init = createEmpty(b, loc, sizes, elt);
-    SmallVector<utils::IteratorType> parallel(2,
-                                              utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
     Value result = createGeneric(
         b, loc, {}, {}, init, b.getMultiDimIdentityMap(2), parallel,
         [&](OpBuilder &nb, Location nloc, ValueRange) -> Value {
@@ -147,16 +146,15 @@ struct LowerPaddingMask : OpRewritePattern<PaddingMaskOp> {
     MLIRContext *ctx = b.getContext();
     Value input = op.getInput();
     auto type = cast<RankedTensorType>(op.getType());
-    SmallVector<utils::IteratorType> parallel(2,
-                                              utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
     AffineMap id = b.getMultiDimIdentityMap(2);
 
     if (std::optional<int64_t> pad = op.getPadId()) {
       Type idType = cast<RankedTensorType>(input.getType()).getElementType();
       Value padValue = arith::ConstantOp::create(
           b, loc, idType, b.getIntegerAttr(idType, *pad));
-      Value init =
-          createEmpty(b, loc, tensor::getMixedSizes(b, loc, input), b.getI1Type());
+      Value init = createEmpty(b, loc, tensor::getMixedSizes(b, loc, input),
+                               b.getI1Type());
       Value result = createGeneric(
           b, loc, input, {id}, init, id, parallel,
           [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
@@ -170,11 +168,12 @@ struct LowerPaddingMask : OpRewritePattern<PaddingMaskOp> {
     OpFoldResult length =
         type.isDynamicDim(1) ? OpFoldResult(op.getSeqLen())
                              : OpFoldResult(b.getIndexAttr(type.getDimSize(1)));
-    Value init = createEmpty(
-        b, loc, {tensor::getMixedSize(b, loc, input, 0), length}, b.getI1Type());
+    Value init =
+        createEmpty(b, loc, {tensor::getMixedSize(b, loc, input, 0), length},
+                    b.getI1Type());
     Value result = createGeneric(
-        b, loc, input, {AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx)},
-        init, id, parallel,
+        b, loc, input, {AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx)}, init,
+        id, parallel,
         [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           Value s = linalg::IndexOp::create(nb, nloc, 1);
           return arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::slt, s,

@@ -37,9 +37,8 @@ struct LowerLinear : OpRewritePattern<LinearOp> {
       SmallVector<int64_t> leading;
       for (unsigned d = 0; d + 1 < rank; ++d)
         leading.push_back(d);
-      init = linalg::BroadcastOp::create(b, loc, bias,
-                                         createEmpty(b, loc, sizes, elt),
-                                         leading)
+      init = linalg::BroadcastOp::create(
+                 b, loc, bias, createEmpty(b, loc, sizes, elt), leading)
                  .getResult()[0];
     } else {
       init = createFilled(b, loc, sizes, b.getFloatAttr(elt, 0.0));
@@ -70,8 +69,8 @@ struct LowerLinear : OpRewritePattern<LinearOp> {
                    {b.getNamedAttr("indexing_maps", b.getArrayAttr(maps))})
                    .getResult(0);
     } else {
-      SmallVector<utils::IteratorType> iterators(
-          numLoops, utils::IteratorType::parallel);
+      SmallVector<utils::IteratorType> iterators(numLoops,
+                                                 utils::IteratorType::parallel);
       iterators[k] = utils::IteratorType::reduction;
       result = createGeneric(
           b, loc, {x, weight}, {xMap, wMap}, init, outMap, iterators,

@@ -33,16 +33,18 @@ struct TfmLowerToLinalgPass
       return signalPassFailure();
 
     // Every tfm op must be gone; multi_head_attention needs decomposing first.
-    WalkResult left = getOperation()->walk([](Operation *op) {
-      if (!isa<TfmDialect>(op->getDialect()))
-        return WalkResult::advance();
-      op->emitError() << "'" << op->getName()
-                      << "' was not lowered to linalg"
-                      << (isa<MultiHeadAttentionOp>(op)
-                              ? " (run tfm-decompose-multi-head-attention first)"
-                              : "");
-      return WalkResult::interrupt();
-    });
+    WalkResult left =
+        getOperation()->walk(
+            [](Operation *op) {
+              if (!isa<TfmDialect>(op->getDialect()))
+                return WalkResult::advance();
+              op->emitError()
+                  << "'" << op->getName() << "' was not lowered to linalg"
+                  << (isa<MultiHeadAttentionOp>(op)
+                          ? " (run tfm-decompose-multi-head-attention first)"
+                          : "");
+              return WalkResult::interrupt();
+            });
     if (left.wasInterrupted())
       signalPassFailure();
   }

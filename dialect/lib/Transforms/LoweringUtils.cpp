@@ -86,8 +86,7 @@ Value mlir::tfm::createSoftmax(OpBuilder &b, Location loc, Value input,
                                             utils::IteratorType::parallel);
 
   double inf = std::numeric_limits<double>::infinity();
-  Value maxInit =
-      createFilled(b, loc, reducedSizes, b.getFloatAttr(elt, -inf));
+  Value maxInit = createFilled(b, loc, reducedSizes, b.getFloatAttr(elt, -inf));
   Value rowMax = createGeneric(
       b, loc, input, {id}, maxInit, reduced, reduction,
       [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
@@ -104,18 +103,18 @@ Value mlir::tfm::createSoftmax(OpBuilder &b, Location loc, Value input,
           return e;
         // A row of -inf has max -inf and -inf - -inf = NaN: give zeros.
         Value minusInf = createFloat(nb, nloc, elt, -inf);
-        Value masked = arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::OEQ,
-                                             args[1], minusInf);
+        Value masked = arith::CmpFOp::create(
+            nb, nloc, arith::CmpFPredicate::OEQ, args[1], minusInf);
         return arith::SelectOp::create(nb, nloc, masked,
                                        createFloat(nb, nloc, elt, 0.0), e);
       });
 
   Value sumInit = createFilled(b, loc, reducedSizes, b.getFloatAttr(elt, 0.0));
-  Value rowSum = createGeneric(
-      b, loc, exps, {id}, sumInit, reduced, reduction,
-      [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-        return arith::AddFOp::create(nb, nloc, args[0], args[1]);
-      });
+  Value rowSum =
+      createGeneric(b, loc, exps, {id}, sumInit, reduced, reduction,
+                    [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+                      return arith::AddFOp::create(nb, nloc, args[0], args[1]);
+                    });
 
   Value outInit = createEmpty(b, loc, sizes, elt);
   return createGeneric(

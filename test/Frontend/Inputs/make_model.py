@@ -3,18 +3,23 @@
 then applies at most one kind of mutation to it.
 
 usage: make_model.py OUT_DIR [--arch encoder|decoder|encoder-decoder]
-           [--config KEY=JSON]... [--dtype f32|f16|bf16] [--seed N]
-           [--vocab N] [--set KEY=JSON]... [--drop KEY]... [--json TEXT]
+           [--config KEY=JSON]... [--dtype f32|f16|bf16] [--round f16|bf16]
+           [--seed N] [--from DIR] [--vocab N] [--set KEY=JSON]...
+           [--drop KEY]... [--replace OLD NEW]... [--json TEXT]
            [--corrupt KIND]
 
 The reference module of python/tfm_reference.py is built from a tiny
 configuration (d_model 16, 2 heads, 1 layer, vocabularies of 12, max_seq_len
-8), changed by --config, and exported with tfm_export.export. Then:
+8), changed by --config, and exported with tfm_export.export, its weights
+stored as --dtype (or rounded to --round and stored as F32). --from DIR
+copies the model of DIR instead (fast: no torch). Then:
 
   --vocab N      adds "vocab": "vocab.txt" (decoder and encoder; src_vocab and
                  tgt_vocab for encoder-decoder) and writes N words w0 .. wN-1
   --set K=JSON   sets key K of model.json to a JSON value
   --drop K       removes key K from model.json
+  --replace O N  replaces the first O in the text of model.json by N (after
+                 --set and --drop); O must occur
   --json TEXT    replaces model.json by TEXT
   --corrupt KIND damages model.safetensors; KIND is one of the keys of
                  CORRUPTIONS below. Tensors named in the messages the tests
@@ -27,14 +32,12 @@ import os
 import struct
 import sys
 
+import shutil
+
 import numpy as np
-import torch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "python"))
-
-from tfm_export import export  # noqa: E402
-from tfm_reference import build  # noqa: E402
 
 BASE = dict(d_model=16, num_heads=2, d_ff=24, max_seq_len=8, pad_id=0,
             bos_id=1, eos_id=2, positional_encoding="sinusoidal",
@@ -193,6 +196,21 @@ def parse_assignments(items, what):
     return result
 
 
+def build_model(args):
+    import torch
+    from tfm_export import export
+    from tfm_reference import build
+
+    config = dict(BASE, architecture=args.arch, **ARCH[args.arch])
+    config.update(parse_assignments(args.config, "--config"))
+    dtypes = {"f32": torch.float32, "f16": torch.float16,
+              "bf16": torch.bfloat16}
+    state = build(config, args.seed).state_dict()
+    if args.round:
+        state = {k: v.to(dtypes[args.round]).float() for k, v in state.items()}
+    export(state, config, args.out_dir, dtypes[args.dtype])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)
@@ -200,43 +218,51 @@ def main():
     parser.add_argument("--arch", default="encoder", choices=sorted(ARCH))
     parser.add_argument("--config", action="append", default=[])
     parser.add_argument("--dtype", default="f32", choices=["f32", "f16", "bf16"])
+    parser.add_argument("--round", choices=["f16", "bf16"])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--from", dest="source")
     parser.add_argument("--vocab", type=int)
     parser.add_argument("--set", action="append", default=[])
     parser.add_argument("--drop", action="append", default=[])
+    parser.add_argument("--replace", nargs=2, action="append", default=[])
     parser.add_argument("--json")
     parser.add_argument("--corrupt")
     args = parser.parse_args()
 
-    config = dict(BASE, architecture=args.arch, **ARCH[args.arch])
-    config.update(parse_assignments(args.config, "--config"))
-    dtype = {"f32": torch.float32, "f16": torch.float16,
-             "bf16": torch.bfloat16}[args.dtype]
-    path = export(build(config, args.seed), config, args.out_dir, dtype)
-
+    path = os.path.join(args.out_dir, "model.json")
+    if args.source:
+        os.makedirs(args.out_dir, exist_ok=True)
+        for name in os.listdir(args.source):
+            shutil.copy(os.path.join(args.source, name), args.out_dir)
+    else:
+        build_model(args)
     with open(path) as f:
         description = json.load(f)
+    arch = description["architecture"]
     if args.vocab is not None:
         words = "".join("w%d\n" % i for i in range(args.vocab))
         with open(os.path.join(args.out_dir, "vocab.txt"), "w") as f:
             f.write(words)
-        if args.arch == "encoder-decoder":
+        if arch == "encoder-decoder":
             description["src_vocab"] = description["tgt_vocab"] = "vocab.txt"
         else:
             description["vocab"] = "vocab.txt"
     description.update(parse_assignments(args.set, "--set"))
     for key in args.drop:
         del description[key]
+    text = json.dumps(description, indent=2) + "\n"
+    for old, new in args.replace:
+        if old not in text:
+            sys.exit("make_model.py: %r is not in model.json" % old)
+        text = text.replace(old, new, 1)
+    if args.json is not None:
+        text = args.json
     with open(path, "w") as f:
-        if args.json is not None:
-            f.write(args.json)
-        else:
-            json.dump(description, f, indent=2)
-            f.write("\n")
+        f.write(text)
 
     if args.corrupt:
         corrupt(os.path.join(args.out_dir, "model.safetensors"), args.corrupt,
-                args.arch)
+                arch)
 
 
 if __name__ == "__main__":
