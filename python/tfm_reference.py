@@ -3,7 +3,7 @@
 
     model = build(config)          # seeded default initialisation by torch
     model.eval()
-    hidden = model.encode(ids)     # encoder
+    hidden = model(ids)            # encoder: [B, S, D], zero at padding
     logits = model(ids)            # decoder: [B, S, V]
     logits = model(src, tgt)       # encoder-decoder: [B, T, V]
     rows = greedy(model, config, ids, max_new_tokens)
@@ -164,7 +164,9 @@ def greedy(model, config, ids, max_new_tokens):
     for b in range(ids.shape[0]):
         new = []
         if config["architecture"] == "decoder":
-            seq = [int(i) for i in ids[b] if i != pad]
+            seq = [int(i) for i in ids[b]]
+            while seq and seq[-1] == pad:  # trailing padding only
+                seq.pop()
             while len(new) < max_new_tokens and len(seq) < limit:
                 token = _argmax(model(torch.tensor([seq]))[0, -1])
                 if token == eos:

@@ -38,6 +38,14 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tfm_tools_dir, append_path=True)
 # torch reads these; OPENBLAS_CORETYPE keeps OpenBLAS on kernels that work here.
 llvm_config.with_system_environment(["HOME", "OPENBLAS_CORETYPE", "TMPDIR"])
+# A sanitized build (TFM_SANITIZE, scripts/sanitize.sh): tfmc links with the
+# first c++ on PATH, here one that adds -fsanitize=address,undefined, as the
+# runtime the executables link is instrumented. (lit forwards ASAN_OPTIONS
+# and UBSAN_OPTIONS itself.)
+if getattr(config, "tfm_sanitize_link_dir", ""):
+    llvm_config.with_environment("PATH", config.tfm_sanitize_link_dir,
+                                 append_path=True)
+    llvm_config.with_system_environment(["LSAN_OPTIONS"])
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfm-opt", "tfmc"], tool_dirs)

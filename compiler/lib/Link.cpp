@@ -53,7 +53,7 @@ LogicalResult mlir::tfm::writeStaticLibrary(StringRef objectData,
 LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
                                         StringRef runtimeLibrary,
                                         StringRef outputPath, StringRef linker,
-                                        std::string &error) {
+                                        bool openmp, std::string &error) {
   std::string driver = linker.str();
   if (driver.empty()) {
     for (StringRef name : {"c++", "g++", "clang++"}) {
@@ -69,11 +69,17 @@ LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
       return failure();
     }
   }
-  SmallVector<StringRef> args = {driver,     objectPath, runtimeLibrary, "-o",
-                                 outputPath, "-lm",      "-lpthread"};
+  SmallVector<std::string> args = {driver,     objectPath.str(),
+                                   runtimeLibrary.str(), "-o",
+                                   outputPath.str(), "-lm", "-lpthread"};
+  if (openmp) {
+    std::string dir = TFM_OPENMP_LIBRARY_DIR;
+    args.insert(args.end(), {"-L" + dir, "-lomp", "-Wl,-rpath," + dir});
+  }
+  SmallVector<StringRef> argRefs(args.begin(), args.end());
   std::string message;
   int rc =
-      llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &message);
+      llvm::sys::ExecuteAndWait(driver, argRefs, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {
     error = "linking with " + driver + " failed" +
             (message.empty() ? "" : ": " + message) + " (exit " +

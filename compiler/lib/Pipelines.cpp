@@ -10,6 +10,8 @@
 
 #include "mlir/Pass/PassRegistry.h"
 
+#include <string>
+
 using namespace mlir;
 using namespace mlir::tfm;
 
@@ -26,37 +28,58 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops.
-static constexpr const char *kLinalgToLoops =
+// temporaries, and lower linalg to loops: sequential loops at -O0/-O1;
+// from -O2 on, the outermost parallel loop of each nest becomes an
+// scf.parallel (through affine loops, which keep the loop order of the
+// linalg op, so inner loops still run along contiguous rows).
+// Reductions stay sequential inside each parallel iteration, so results do
+// not depend on the number of threads.
+static constexpr const char *kBufferize =
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,"
-    "func.func(convert-linalg-to-loops),"
-    "canonicalize,cse";
+    "buffer-deallocation-pipeline,";
+static constexpr const char *kSequentialLoops =
+    "func.func(convert-linalg-to-loops),canonicalize,cse";
+static constexpr const char *kParallelLoops =
+    "func.func(convert-linalg-to-affine-loops),"
+    "func.func(affine-parallelize{max-nested=1}),"
+    "lower-affine,canonicalize,cse";
 
-// Stage 3: C wrappers for the runtime's ABI (requested before libm
-// declarations appear, which must keep their plain C names), then everything
-// to the LLVM dialect.
+// From -O2 on: named ops become generics so that one pass can relax the
+// summation order of every reduction (see tfm-reassociate-reductions).
+static constexpr const char *kRelaxReductions =
+    "func.func(linalg-generalize-named-ops),"
+    "tfm-reassociate-reductions";
+
+// Stage 3: parallel loops become OpenMP worksharing loops (from -O2 on); C
+// wrappers for the runtime's ABI are requested before libm declarations
+// appear (those keep their plain C names); memref ops are finalized before
+// the scf loops nested in OpenMP regions turn into blocks (an alloca scope
+// holds a single block); clones that deallocation left (a function returning
+// its argument) become allocations and copies; then everything goes to the
+// LLVM dialect. Strided copies call memrefCopy, which the runtime provides.
+static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
 static constexpr const char *kLoopsToLLVM =
     "func.func(llvm-request-c-wrappers),"
-    "lower-affine,"
-    "convert-scf-to-cf,"
+    "convert-bufferization-to-memref,"
     "expand-strided-metadata,"
     "lower-affine,"
+    "finalize-memref-to-llvm,"
+    "convert-scf-to-cf,"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
-    "finalize-memref-to-llvm,"
     "convert-arith-to-llvm,"
     "convert-index-to-llvm,"
     "convert-cf-to-llvm,"
     "convert-func-to-llvm,"
+    "convert-openmp-to-llvm,"
     "convert-ub-to-llvm,"
     "reconcile-unrealized-casts,"
     "canonicalize,cse";
 
-static LogicalResult addStage(OpPassManager &pm, const char *pipeline) {
+static LogicalResult addStage(OpPassManager &pm, const std::string &pipeline) {
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
@@ -65,23 +88,22 @@ LogicalResult mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
   return addStage(pm, kTfmToLinalg);
 }
 
-// From -O2 on: named ops become generics so that one pass can relax the
-// summation order of every reduction (see tfm-reassociate-reductions).
-static constexpr const char *kRelaxReductions =
-    "func.func(linalg-generalize-named-ops),"
-    "tfm-reassociate-reductions";
-
 LogicalResult
 mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
                                       const LoweringOptions &options) {
-  if (options.optLevel >= 2 && failed(addStage(pm, kRelaxReductions)))
+  bool optimize = options.optLevel >= 2;
+  if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
-  return addStage(pm, kLinalgToLoops);
+  return addStage(pm, std::string(kBufferize) + (options.useOpenMP()
+                                                      ? kParallelLoops
+                                                      : kSequentialLoops));
 }
 
-LogicalResult mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
-                                                  const LoweringOptions &) {
-  return addStage(pm, kLoopsToLLVM);
+LogicalResult
+mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
+                                    const LoweringOptions &options) {
+  return addStage(pm, std::string(options.useOpenMP() ? kOpenMP : "") +
+                          kLoopsToLLVM);
 }
 
 LogicalResult
@@ -97,7 +119,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("Optimization level 0-3"),
                             llvm::cl::init(3)};
-  LoweringOptions get() const { return {optLevel}; }
+  Option<bool> parallel{*this, "parallel",
+                        llvm::cl::desc("OpenMP threads from -O2 on"),
+                        llvm::cl::init(false)};
+  LoweringOptions get() const { return {optLevel, parallel}; }
 };
 } // namespace
 

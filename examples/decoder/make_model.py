@@ -5,6 +5,7 @@ default initialisation (python/tfm_reference.py) and exports it in tfmc's
 model format (docs/model-format.md). Writes into OUT_DIR:
   model.json, model.safetensors   the model
   prompts.npy                     two prompts, the second padded with pad_id
+  reference.npy                   PyTorch's logits for prompts.npy
 and prints PyTorch's greedy continuations of the prompts run.sh uses.
 Usage: make_model.py OUT_DIR"""
 
@@ -45,8 +46,13 @@ print("wrote", export(model, CONFIG, out))
 prompts = np.array([[5, 9, 13, 21, 7],
                     [30, 4, 0, 0, 0]], dtype=np.int64)
 np.save(os.path.join(out, "prompts.npy"), prompts)
-for name, ids in [('--ids "5 9 13"', np.array([[5, 9, 13]])),
-                  ("--input prompts.npy", prompts)]:
-    rows = greedy(model, CONFIG, torch.from_numpy(ids), MAX_NEW)
+np.save(os.path.join(out, "reference.npy"),
+        model(torch.from_numpy(prompts)).detach().numpy())
+limit = CONFIG["max_seq_len"]
+for name, ids, max_new in [
+        ('--ids "5 9 13" --max-new-tokens 8', [[5, 9, 13]], MAX_NEW),
+        ("--input prompts.npy --max-new-tokens 8", prompts, MAX_NEW),
+        ('--ids "5 9 13 21 7"', [[5, 9, 13, 21, 7]], limit - 5)]:
+    rows = greedy(model, CONFIG, torch.as_tensor(ids), max_new)
     print(f"PyTorch greedy for {name}:", " | ".join(
         " ".join(map(str, row)) for row in rows))

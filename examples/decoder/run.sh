@@ -16,9 +16,18 @@ echo '== decoder --ids "5 9 13" --max-new-tokens 8'
 echo '== decoder --input prompts.npy --max-new-tokens 8   (one line per prompt)'
 "$work/decoder" --input "$work/model/prompts.npy" --max-new-tokens 8
 
-echo '== decoder --ids "5 9 13"   (no --logits, --max-new-tokens: generates up to max_seq_len)'
-"$work/decoder" --ids "5 9 13"
+echo '== decoder --ids "5 9 13 21 7"   (no --max-new-tokens: up to max_seq_len 24 tokens in all)'
+"$work/decoder" --ids "5 9 13 21 7"
 
 echo '== decoder --input prompts.npy --logits logits.npy'
 "$work/decoder" --input "$work/model/prompts.npy" --logits "$work/logits.npy"
-/usr/bin/python3 -c 'import sys, numpy as np; l = np.load(sys.argv[1]); print("logits.npy:", l.dtype, list(l.shape))' "$work/logits.npy"
+/usr/bin/python3 - "$work" <<'PY'
+import sys
+import numpy as np
+work = sys.argv[1]
+ids = np.load(f"{work}/model/prompts.npy")
+logits = np.load(f"{work}/logits.npy")
+want = np.load(f"{work}/model/reference.npy")
+print(f"logits.npy: {logits.dtype} {list(logits.shape)}")
+print(f"max |tfmc - PyTorch| at tokens: {np.abs(logits - want)[ids != 0].max():.2e}")
+PY

@@ -49,13 +49,14 @@ void AttentionPage::add(const AttentionMap &map,
   int64_t batch = t.shape[0], heads = t.shape[1], sq = t.shape[2],
           skv = t.shape[3];
   const float *w = static_cast<const float *>(t.ptr());
-  constexpr int cell = 22, labelWidth = 90, labelHeight = 90;
+  constexpr int cell = 22, labelWidth = 100, labelHeight = 110;
   for (int64_t b = 0; b < batch; ++b) {
     const MapLabels &labels = rows[b];
     int64_t nq = std::min<int64_t>(labels.queries.size(), sq);
     int64_t nk = std::min<int64_t>(labels.keys.size(), skv);
     for (int64_t h = 0; h < heads; ++h) {
-      int width = labelWidth + int(nk) * cell + 4;
+      // Key labels lean right as they rise: room for the last one.
+      int width = labelWidth + int(nk) * cell + labelHeight / 2;
       int height = labelHeight + int(nq) * cell + 4;
       char header[256];
       std::snprintf(
@@ -104,7 +105,8 @@ void AttentionPage::write(const std::string &path) const {
       "<title>" +
       escape(title) +
       "</title>\n<style>\n"
-      "body{font-family:sans-serif;margin:1.5em;color:#222}\n"
+      "body{font-family:sans-serif,\"Noto Sans CJK KR\";margin:1.5em;"
+      "color:#222}\n"
       "figure{display:inline-block;margin:0 1.5em 1.5em 0;vertical-align:top}\n"
       "figcaption{font-size:0.9em;margin-bottom:0.3em}\n"
       "text{font-size:11px}\ntext.query{text-anchor:end}\n"

@@ -41,7 +41,8 @@ struct ModelInfo {
   std::string architecture;
   int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
   int64_t padId = 0, bosId = 0, eosId = 0;
-  std::string srcVocab, tgtVocab;
+  // Embedded by tfmc from the vocabulary files; empty when there is none.
+  Vocabulary srcVocab, tgtVocab;
 
   bool isEncoder() const { return architecture == "encoder"; }
   bool isDecoder() const { return architecture == "decoder"; }
@@ -75,8 +76,15 @@ ModelInfo parseModelInfo(const char *text) {
   m.padId = integer("pad_id");
   m.bosId = integer("bos_id");
   m.eosId = integer("eos_id");
-  m.srcVocab = string("src_vocab");
-  m.tgtVocab = string("tgt_vocab");
+  auto tokens = [&](const char *key) {
+    std::vector<std::string> list;
+    if (const tfm::json::Value *v = root.find(key); v && v->array)
+      for (const tfm::json::Value &token : *v->array)
+        list.push_back(token.string);
+    return Vocabulary(std::move(list));
+  };
+  m.srcVocab = tokens("src_tokens");
+  m.tgtVocab = tokens("tgt_tokens");
   return m;
 }
 
@@ -165,8 +173,9 @@ void printModelHelp(const std::string &program, const ModelInfo &m) {
           : "",
       m.architecture.c_str(), (long long)m.dModel, (long long)m.maxSeqLen,
       (long long)m.padId);
-  std::printf("  --text \"...\"          whitespace-separated words of the "
-              "model's vocabulary\n");
+  if (!(m.isDecoder() ? m.tgtVocab : m.srcVocab).empty())
+    std::printf("  --text \"...\"          whitespace-separated words of the "
+                "model's vocabulary\n");
   if (m.isEncoder())
     std::printf("  --output H.npy        write the final hidden states, "
                 "float32 [B, S, %lld] (zero at padding)\n",
@@ -502,11 +511,7 @@ std::vector<std::string> tokenLabels(const std::vector<int64_t> &ids,
 void dumpAttention(Model &model, const ModelInfo &m, const std::string &path,
                    const std::vector<std::vector<int64_t>> &sources,
                    const std::vector<std::vector<int64_t>> &targets) {
-  Vocabulary srcVocab, tgtVocab;
-  if (!m.isDecoder() && !m.srcVocab.empty())
-    srcVocab = Vocabulary(m.srcVocab, m.srcVocabSize);
-  if (!m.isEncoder() && !m.tgtVocab.empty())
-    tgtVocab = Vocabulary(m.tgtVocab, m.tgtVocabSize);
+  const Vocabulary &srcVocab = m.srcVocab, &tgtVocab = m.tgtVocab;
   auto labels = [](const std::vector<std::vector<int64_t>> &queries,
                    const std::vector<std::vector<int64_t>> &keys,
                    const Vocabulary &qv, const Vocabulary &kv) {
@@ -604,15 +609,14 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
     throw Error("--logits", "needs a target: --target-ids or --target-input");
 
   // Vocabularies, only when text goes in or out.
-  std::string inVocabPath = m.isDecoder() ? m.tgtVocab : m.srcVocab;
+  const Vocabulary &inVocab = m.isDecoder() ? m.tgtVocab : m.srcVocab;
   IdBatch batch;
   std::string subject;
   if (o.text) {
-    if (inVocabPath.empty())
+    if (inVocab.empty())
       throw Error("--text",
                   "the model has no vocabulary; use --ids or --input");
-    Vocabulary vocab(inVocabPath, m.inputVocabSize());
-    batch.ids = vocab.encode(*o.text, "--text");
+    batch.ids = inVocab.encode(*o.text, "--text");
     batch.rows = 1;
     batch.cols = static_cast<int64_t>(batch.ids.size());
     subject = "--text";
@@ -670,8 +674,8 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
     } else {
       if (m.isDecoder() && o.logits)
         result = model.call("forward", {{"ids", &ids}});
-      int64_t maxNew = o.maxNewTokens.value_or(
-          m.isDecoder() ? m.maxSeqLen - batch.cols : m.maxSeqLen - 1);
+      // By default each row goes on until it reaches max_seq_len.
+      int64_t maxNew = o.maxNewTokens.value_or(m.maxSeqLen);
       generated = m.isDecoder()
                       ? generateDecoder(model, m, batch, maxNew)
                       : generateEncoderDecoder(model, m, batch, maxNew);
@@ -709,10 +713,10 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
       dumpAttention(model, m, *o.dumpAttention, sources, targets);
     }
     if (!generated.empty()) {
-      Vocabulary vocab;
-      std::string outVocab = m.tgtVocab;
-      if (m.isEncoderDecoder() && !outVocab.empty())
-        vocab = Vocabulary(outVocab, m.tgtVocabSize);
+      // Encoder-decoder models print text when they have a vocabulary;
+      // decoder-only models print ids.
+      Vocabulary none;
+      const Vocabulary &vocab = m.isEncoderDecoder() ? m.tgtVocab : none;
       for (const auto &row : generated) {
         if (vocab.empty() || o.printIds)
           std::printf("%s\n", joinIds(row).c_str());

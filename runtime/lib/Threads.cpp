@@ -13,6 +13,11 @@ using namespace tfm::runtime;
 // 0 until --threads is given; compiled code may read it from any thread.
 static std::atomic<int32_t> numThreadsOption{0};
 
+// Executables compiled at -O2 and above run parallel loops with libomp;
+// those compiled at -O0/-O1 do not link it. A weak reference lets one
+// runtime library serve both.
+extern "C" void omp_set_num_threads(int) __attribute__((weak));
+
 int32_t tfm::runtime::defaultNumThreads() {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   if (cpus < 1)
@@ -22,6 +27,8 @@ int32_t tfm::runtime::defaultNumThreads() {
 
 void tfm::runtime::setNumThreads(int32_t numThreads) {
   numThreadsOption.store(numThreads, std::memory_order_relaxed);
+  if (omp_set_num_threads)
+    omp_set_num_threads(numThreads);
 }
 
 extern "C" int32_t tfm_runtime_num_threads(void) {

@@ -4,27 +4,15 @@
 
 #include "Error.h"
 
-#include <fstream>
 #include <sstream>
 
 using namespace tfm::runtime;
 
-Vocabulary::Vocabulary(const std::string &path, int64_t size) {
-  std::ifstream in(path);
-  if (!in)
-    throw Error(path, "cannot open the vocabulary");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r')
-      line.pop_back();
-    // The first spelling of a token wins, as a tokenizer would see it.
-    ids.emplace(line, static_cast<int64_t>(tokens.size()));
-    tokens.push_back(line);
-  }
-  if (static_cast<int64_t>(tokens.size()) != size)
-    throw Error(path, "has " + std::to_string(tokens.size()) +
-                          " tokens, the model's vocabulary has " +
-                          std::to_string(size));
+Vocabulary::Vocabulary(std::vector<std::string> list)
+    : tokens(std::move(list)) {
+  // The first spelling of a token wins, as a tokenizer would see it.
+  for (size_t i = 0; i < tokens.size(); ++i)
+    ids.emplace(tokens[i], static_cast<int64_t>(i));
 }
 
 std::vector<int64_t> Vocabulary::encode(const std::string &text,

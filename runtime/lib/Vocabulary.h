@@ -14,8 +14,8 @@ namespace tfm::runtime {
 class Vocabulary {
 public:
   Vocabulary() = default;
-  /// Reads `path`, which must hold exactly `size` tokens.
-  Vocabulary(const std::string &path, int64_t size);
+  /// Line i of the vocabulary file is `tokens[i]`.
+  explicit Vocabulary(std::vector<std::string> tokens);
 
   bool empty() const { return tokens.empty(); }
 

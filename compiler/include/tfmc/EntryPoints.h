@@ -58,8 +58,9 @@ void emitEntryPoints(llvm::Module &module, llvm::ArrayRef<EntryPoint> entries,
 
 /// Writes a C header that declares the entry points' C interfaces for users
 /// who link the static library into their own program.
+/// `libraryName` (the header's own name) makes its include guard.
 void writeCHeader(llvm::raw_ostream &os, llvm::ArrayRef<EntryPoint> entries,
-                  llvm::StringRef source);
+                  llvm::StringRef source, llvm::StringRef libraryName);
 
 } // namespace mlir::tfm
 

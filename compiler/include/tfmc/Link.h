@@ -22,11 +22,13 @@ LogicalResult writeStaticLibrary(llvm::StringRef objectData,
                                  std::string &error);
 
 /// Links `objectPath` with the runtime into an executable by invoking the
-/// system C++ compiler driver (`linker`, or c++ from PATH when empty).
+/// system C++ compiler driver (`linker`, or c++ from PATH when empty). With
+/// `openmp`, also with LLVM's libomp (the executable's one dependency beyond
+/// the C and C++ libraries, found through an rpath).
 LogicalResult linkExecutable(llvm::StringRef objectPath,
                              llvm::StringRef runtimeLibrary,
                              llvm::StringRef outputPath, llvm::StringRef linker,
-                             std::string &error);
+                             bool openmp, std::string &error);
 
 /// Appends the weights file to the executable at `exePath`, page-aligned,
 /// followed by the trailer described in Runtime.h. Copies in chunks, so

@@ -31,6 +31,8 @@ struct ModelConfig {
   double layerNormEps = 1e-5;
   // Absolute paths; the vocabularies are optional.
   std::string weightsPath, srcVocabPath, tgtVocabPath;
+  // The vocabularies' tokens (line i = id i), embedded in executables.
+  std::vector<std::string> srcTokens, tgtTokens;
 
   bool hasEncoder() const { return architecture != Architecture::Decoder; }
   bool hasDecoder() const { return architecture != Architecture::Encoder; }

@@ -11,6 +11,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 using namespace mlir;
@@ -270,6 +271,38 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
               Twine(c.padId) + " must be a valid id of both vocabularies");
   checkId("pad_id", c.padId);
 
+  // Vocabularies are read now: a wrong file is a compile-time error, and
+  // executables carry the tokens instead of depending on the files.
+  auto readVocabulary = [&](StringRef key, const std::string &path,
+                            int64_t size, std::vector<std::string> &tokens) {
+    if (!keys.ok() || path.empty())
+      return;
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+    if (!buffer) {
+      keys.fail(key, "cannot read " + path + ": " +
+                         buffer.getError().message());
+      return;
+    }
+    SmallVector<StringRef> lines;
+    StringRef text = (*buffer)->getBuffer();
+    if (text.ends_with("\n"))
+      text = text.drop_back();
+    text.split(lines, '\n');
+    for (StringRef line : lines)
+      tokens.push_back(line.rtrim('\r').str());
+    if (static_cast<int64_t>(tokens.size()) != size)
+      keys.fail(key, path + " has " + Twine(tokens.size()) +
+                         " tokens, the vocabulary size is " + Twine(size));
+  };
+  if (c.architecture == Architecture::EncoderDecoder) {
+    readVocabulary("src_vocab", c.srcVocabPath, c.srcVocabSize, c.srcTokens);
+    readVocabulary("tgt_vocab", c.tgtVocabPath, c.tgtVocabSize, c.tgtTokens);
+  } else if (c.architecture == Architecture::Encoder) {
+    readVocabulary("vocab", c.srcVocabPath, c.srcVocabSize, c.srcTokens);
+  } else {
+    readVocabulary("vocab", c.tgtVocabPath, c.tgtVocabSize, c.tgtTokens);
+  }
+
   if (!keys.ok()) {
     error = keys.message();
     return failure();
@@ -277,24 +310,41 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
   return c;
 }
 
-std::string ModelConfig::toRuntimeJson() const {
-  std::ostringstream os;
-  auto str = [](const std::string &s) {
-    std::string out = "\"";
-    for (char ch : s) {
-      if (ch == '"' || ch == '\\')
-        out += '\\';
+/// A JSON string literal (UTF-8 passes through; control characters are
+/// escaped).
+static std::string jsonString(StringRef s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", u);
+      out += buf;
+    } else {
       out += ch;
     }
-    return out + "\"";
+  }
+  return out + "\"";
+}
+
+std::string ModelConfig::toRuntimeJson() const {
+  std::ostringstream os;
+  auto tokens = [&](const std::vector<std::string> &list) {
+    std::string out = "[";
+    for (size_t i = 0; i < list.size(); ++i)
+      out += (i ? ", " : "") + jsonString(list[i]);
+    return out + "]";
   };
-  os << "{\"architecture\": " << str(architectureName().str())
+  os << "{\"architecture\": " << jsonString(architectureName())
      << ", \"d_model\": " << dModel << ", \"src_vocab_size\": " << srcVocabSize
      << ", \"tgt_vocab_size\": " << tgtVocabSize
      << ", \"max_seq_len\": " << maxSeqLen << ", \"pad_id\": " << padId
      << ", \"bos_id\": " << bosId << ", \"eos_id\": " << eosId
-     << ", \"src_vocab\": " << str(srcVocabPath)
-     << ", \"tgt_vocab\": " << str(tgtVocabPath) << "}";
+     << ", \"src_tokens\": " << tokens(srcTokens)
+     << ", \"tgt_tokens\": " << tokens(tgtTokens) << "}";
   return os.str();
 }
 

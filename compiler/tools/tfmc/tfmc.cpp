@@ -28,6 +28,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -69,13 +70,22 @@ static cl::opt<Emit> emitAction(
                clEnumValN(Emit::Exe, "exe", "a standalone executable")),
     cl::cat(tfmcCategory));
 
-static cl::opt<char> optLevel("O", cl::desc("Optimization level (-O0 to -O3)"),
-                              cl::Prefix, cl::init('3'), cl::cat(tfmcCategory));
+static cl::opt<unsigned> optLevel("O",
+                                  cl::desc("Optimization level (-O0 to -O3)"),
+                                  cl::Prefix, cl::init(3),
+                                  cl::cat(tfmcCategory));
 
 static cl::opt<std::string>
     targetCpu("target-cpu",
               cl::desc("Target CPU (default: the host, with its features)"),
               cl::init("native"), cl::cat(tfmcCategory));
+
+static cl::opt<bool> parallel(
+    "parallel",
+    cl::desc("Experimental: from -O2 on, run the outermost parallel loops "
+             "on OpenMP threads (the executable then needs LLVM's libomp; "
+             "--threads N sets the count)"),
+    cl::init(false), cl::cat(tfmcCategory));
 
 static cl::opt<bool> externalWeights(
     "external-weights",
@@ -156,11 +166,12 @@ int main(int argc, char **argv) {
   tfm::registerTfmPasses();
   cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
 
-  if (optLevel < '0' || optLevel > '3')
+  if (optLevel > 3)
     return fail("-O" + llvm::Twine(optLevel.getValue()) +
                 ": expected -O0, -O1, -O2 or -O3");
   tfm::LoweringOptions options;
-  options.optLevel = optLevel - '0';
+  options.optLevel = optLevel;
+  options.parallel = parallel;
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -263,6 +274,15 @@ int main(int argc, char **argv) {
     return 1;
 
   if (emit == Emit::Lib) {
+    // The header declares _mlir_ciface_<name>: names must be C identifiers.
+    for (const tfm::EntryPoint &entry : *entries) {
+      StringRef name = entry.name;
+      if (name.empty() || llvm::isDigit(name.front()) ||
+          !llvm::all_of(name,
+                        [](char c) { return llvm::isAlnum(c) || c == '_'; }))
+        return fail("entry point @\"" + name +
+                    "\" is not a C identifier; --emit=lib needs one");
+    }
     if (failed(
             tfm::writeStaticLibrary(object, stem() + ".o", outputPath, error)))
       return fail(outputPath + ": " + error);
@@ -275,7 +295,7 @@ int main(int argc, char **argv) {
     auto out = openOutput(header);
     if (!out)
       return 1;
-    tfm::writeCHeader(out->os(), *entries, inputFilename);
+    tfm::writeCHeader(out->os(), *entries, inputFilename, base);
     out->keep();
     return 0;
   }
@@ -292,8 +312,9 @@ int main(int argc, char **argv) {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << object;
   }
-  LogicalResult linked =
-      tfm::linkExecutable(objectPath, *runtime, outputPath, linker, error);
+  bool openmp = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
+  LogicalResult linked = tfm::linkExecutable(objectPath, *runtime, outputPath,
+                                             linker, openmp, error);
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);

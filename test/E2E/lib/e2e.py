@@ -363,9 +363,11 @@ def encoder_layer_pre_ln(rng):
 
 # --------------------------------------------------------------------------
 
-def run_executable(exe, expect):
+def run_executable(exe, expect, threads=None):
     with tempfile.TemporaryDirectory() as tmp:
         args = [exe, "--entry", expect.entry]
+        if threads:
+            args += ["--threads", str(threads)]
         for i, x in enumerate(expect.inputs):
             path = os.path.join(tmp, f"arg{i}.npy")
             np.save(path, x)
@@ -384,11 +386,13 @@ def main():
     parser.add_argument("case", choices=sorted(CASES))
     parser.add_argument("--exe", required=True)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="pass --threads N to the executable")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
     expect = CASES[args.case](np.random.default_rng(args.seed))
-    got = run_executable(args.exe, expect)
+    got = run_executable(args.exe, expect, args.threads)
     want = np.asarray(expect.expected)
     if got.shape != want.shape:
         sys.exit(f"FAIL {args.case}: shape {got.shape}, expected {want.shape}")

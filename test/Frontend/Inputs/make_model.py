@@ -21,20 +21,21 @@ copies the model of DIR instead (fast: no torch). Then:
   --replace O N  replaces the first O in the text of model.json by N (after
                  --set and --drop); O must occur
   --json TEXT    replaces model.json by TEXT
-  --corrupt KIND damages model.safetensors; KIND is one of the keys of
-                 CORRUPTIONS below. Tensors named in the messages the tests
-                 expect are fixed by the kind (see its comment).
+  --corrupt KIND damages model.safetensors; KIND is one of the kinds of
+                 corrupt() below, each with a comment saying which tensor it
+                 damages (the tests' expected messages name it): short,
+                 empty, truncate, header-length, header-length-huge,
+                 invalid-json, non-object, overlap, out-of-range,
+                 size-mismatch, unknown-dtype, i16, f64, wrong-shape,
+                 transposed, missing, extra, missing-and-extra.
 """
 
 import argparse
 import json
 import os
+import shutil
 import struct
 import sys
-
-import shutil
-
-import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "python"))
@@ -90,6 +91,7 @@ def write_raw(path, header_text, body, length=None):
 
 
 def as_f32(blob):
+    import numpy as np
     return np.frombuffer(blob, dtype=np.float32)
 
 
@@ -100,6 +102,7 @@ def retype(tensors, name, dtype, np_dtype):
 
 
 def corrupt(path, kind, arch):
+    import numpy as np  # slow to import: only when needed
     tensors = read_safetensors(path)
     with open(path, "rb") as f:
         raw = f.read()

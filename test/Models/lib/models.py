@@ -92,7 +92,9 @@ def greedy_with_gap(model, c, ids, max_new):
     for b in range(ids.shape[0]):
         new = []
         if c["architecture"] == "decoder":
-            seq = [int(i) for i in ids[b] if i != pad]
+            seq = [int(i) for i in ids[b]]
+            while seq and seq[-1] == pad:  # trailing padding only
+                seq.pop()
             while len(new) < max_new and len(seq) < c["max_seq_len"]:
                 token = pick(model(torch.tensor([seq]))[0, -1])
                 if token == eos:
