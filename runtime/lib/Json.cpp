@@ -48,7 +48,7 @@ public:
       return fail(error);
     skipSpace();
     if (pos != text.size()) {
-      message = "unexpected text after the JSON value";
+      this->error("unexpected text after the JSON value");
       return fail(error);
     }
     return true;

@@ -142,13 +142,23 @@ ModelOptions parseModelOptions(int argc, char **argv) {
         {"--weights", &o.weights},
         {"--dump-attention", &o.dumpAttention}};
     if (auto it = strings.find(flag); it != strings.end()) {
-      *it->second = takeValue();
+      std::string value = takeValue();
+      // Ids and text may be empty (and are rejected later as empty input);
+      // a path may not.
+      if (value.empty() && flag != "--ids" && flag != "--text" &&
+          flag != "--target-ids")
+        throw Error(flag, "empty value");
+      *it->second = value;
       continue;
     }
     if (flag == "--max-new-tokens")
       o.maxNewTokens = parsePositive(flag, takeValue(), 0);
-    else if (flag == "--threads")
+    else if (flag == "--threads") {
       o.threads = parsePositive(flag, takeValue(), 1);
+      if (*o.threads > (1 << 16))
+        throw Error(flag, "value " + std::to_string(*o.threads) +
+                              " is too large");
+    }
     else if (flag == "--repeat")
       o.repeat = parsePositive(flag, takeValue(), 1);
     else if (arg.rfind("-", 0) == 0)

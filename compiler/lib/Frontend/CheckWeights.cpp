@@ -74,7 +74,9 @@ mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
       error += "; ";
     if (!unexpected.empty())
       error += "unexpected tensors: " + list(unexpected);
-    error += " (for a " + config.architectureName().str() + " model as " +
+    StringRef arch = config.architectureName();
+    error += std::string(" (for ") + (arch.starts_with("e") ? "an " : "a ") +
+             arch.str() + " model as " +
              "described in docs/model-format.md)";
     return failure();
   }
