@@ -45,7 +45,6 @@ llvm_config.with_system_environment(["HOME", "OPENBLAS_CORETYPE", "TMPDIR"])
 if getattr(config, "tfm_sanitize_link_dir", ""):
     llvm_config.with_environment("PATH", config.tfm_sanitize_link_dir,
                                  append_path=True)
-    llvm_config.with_system_environment(["LSAN_OPTIONS"])
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfm-opt", "tfmc"], tool_dirs)
