@@ -52,7 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!state || ++runs % 4096 == 0)
     state = std::make_unique<Context>();
 
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer finds the end of its buffer at a NUL, as files read into
+  // MemoryBuffers have one: parse a NUL-terminated copy.
+  std::string text(reinterpret_cast<const char *>(data), size);
   mlir::ParserConfig config(state->context.get(), /*verifyAfterParse=*/false);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, config);

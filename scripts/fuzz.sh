@@ -41,12 +41,13 @@ for target in "${targets[@]}"; do
   rc=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  cov=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' "$log" | tail -1)
   line="$(printf '%-18s %10s executions  coverage %s' "$target" "${execs:-?}" "${cov:-?}")"
   if [ "$rc" -ne 0 ]; then
     line="$line  FAILED (exit $rc)"
     failed+=("$target")
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written|.*runtime error)' "$log" || tail -30 "$log"
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|.*runtime error)' "$log" ||
+      tail -30 "$log"
     echo "   full log: $log"
   fi
   echo "$line"
