@@ -217,6 +217,44 @@ private:
 };
 } // namespace
 
+/// In an executable, compiled code's buffers come from the runtime's
+/// workspace pool (runtime/lib/Workspace.cpp), which keeps large blocks for
+/// the next call instead of returning them to the system. The replacements
+/// are declared as an allocator family so that LLVM still knows a fresh
+/// buffer aliases nothing and may drop unused allocations.
+static void routeAllocationsToWorkspacePool(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto reroute = [&](StringRef from, StringRef to, llvm::AllocFnKind kind,
+                     std::optional<unsigned> sizeArg) {
+    llvm::Function *old = module.getFunction(from);
+    if (!old)
+      return;
+    llvm::Function *fn = llvm::Function::Create(
+        old->getFunctionType(), llvm::GlobalValue::ExternalLinkage, to, module);
+    fn->addFnAttr(
+        llvm::Attribute::get(ctx, llvm::Attribute::AllocKind, uint64_t(kind)));
+    fn->addFnAttr("alloc-family", "tfm_workspace");
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    if (sizeArg) {
+      fn->addFnAttr(
+          llvm::Attribute::getWithAllocSizeArgs(ctx, *sizeArg, std::nullopt));
+      fn->addRetAttr(llvm::Attribute::NoAlias);
+    } else {
+      fn->addParamAttr(0, llvm::Attribute::AllocatedPointer);
+    }
+    if ((kind & llvm::AllocFnKind::Aligned) != llvm::AllocFnKind::Unknown)
+      fn->addParamAttr(0, llvm::Attribute::AllocAlign);
+    old->replaceAllUsesWith(fn);
+    old->eraseFromParent();
+  };
+  using Kind = llvm::AllocFnKind;
+  reroute("malloc", "tfm_workspace_alloc", Kind::Alloc | Kind::Uninitialized,
+          0);
+  reroute("aligned_alloc", "tfm_workspace_aligned_alloc",
+          Kind::Alloc | Kind::Uninitialized | Kind::Aligned, 1);
+  reroute("free", "tfm_workspace_free", Kind::Free, std::nullopt);
+}
+
 void mlir::tfm::emitEntryPoints(llvm::Module &module,
                                 ArrayRef<EntryPoint> entries, bool withTable,
                                 const ModuleInfo &info) {
@@ -242,6 +280,7 @@ void mlir::tfm::emitEntryPoints(llvm::Module &module,
     puts->replaceAllUsesWith(fail);
     puts->eraseFromParent();
   }
+  routeAllocationsToWorkspacePool(module);
 }
 
 static StringRef cTypeOf(int32_t dtype) {

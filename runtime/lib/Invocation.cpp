@@ -2,6 +2,8 @@
 
 #include "Invocation.h"
 
+#include "tfm/RuntimeSupport.h"
+
 #include "Error.h"
 #include "Npy.h"
 #include "Signature.h"
@@ -92,7 +94,7 @@ void Invocation::freeResults() {
       owned.push_back(allocated);
   }
   for (void *allocated : owned)
-    std::free(allocated);
+    tfm_workspace_free(allocated);
 }
 
 std::vector<StridedView> Invocation::results() const {

@@ -24,7 +24,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <malloc.h>
 #include <new>
 
 using namespace tfm::runtime;
@@ -129,16 +128,6 @@ static int run(int argc, char **argv) {
   return 0;
 }
 
-/// Compiled code allocates its temporaries with malloc on every call. By
-/// default glibc serves blocks of 128 KiB and more with mmap and returns
-/// them with munmap, so every call pays page faults and zeroing for all of
-/// its workspace (TOOLCHAIN.md measured 13x on attention). Keeping freed
-/// memory in the heap lets the second and later calls reuse it.
-static void keepWorkspacesAcrossCalls() {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-}
-
 static std::string gProgram = "program";
 
 extern "C" void tfm_runtime_check_failed(const char *message) {
@@ -148,7 +137,6 @@ extern "C" void tfm_runtime_check_failed(const char *message) {
 }
 
 int main(int argc, char **argv) {
-  keepWorkspacesAcrossCalls();
   gProgram = programName(argc, argv);
   // Exceeding the file size limit should be a write error that is reported
   // and cleaned up after, not a kill that leaves temporary files behind.

@@ -37,7 +37,8 @@ template <typename T, int R> T *data(const Memref<R> &m) {
   return static_cast<T *>(m.aligned) + m.offset;
 }
 
-/// A fresh malloc'd, contiguous copy of `in`, as compiled code returns.
+/// A fresh, contiguous copy (from the workspace pool) of `in`, as compiled code
+/// returns.
 template <int R> Memref<R> copyOf(const Memref<R> &in, size_t eltSize) {
   Memref<R> out;
   int64_t elements = 1;
@@ -48,7 +49,7 @@ template <int R> Memref<R> copyOf(const Memref<R> &in, size_t eltSize) {
       elements *= in.sizes[d];
     }
   }
-  out.allocated = out.aligned = std::malloc(elements * eltSize + 1);
+  out.allocated = out.aligned = tfm_workspace_alloc(elements * eltSize + 1);
   out.offset = 0;
   // Inputs are contiguous (the runtime guarantees it), so one copy will do.
   std::memcpy(out.aligned,
@@ -66,7 +67,7 @@ void add(void **args) {
   const Memref<2> &a = *arg<2>(args, 0), &b = *arg<2>(args, 1);
   auto *out = static_cast<Memref<2> *>(args[0]);
   int64_t rows = a.sizes[0];
-  void *buffer = std::malloc(rows * 4 * sizeof(float) + 1);
+  void *buffer = tfm_workspace_alloc(rows * 4 * sizeof(float) + 1);
   *out = {buffer, buffer, 0, {rows, 4}, {4, 1}};
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < 4; ++j)
@@ -91,7 +92,7 @@ void split(void **args) {
     data<float>(out->doubled)[i] = 2 * value;
     positives += value > 0;
   }
-  void *scalar = std::malloc(sizeof(int64_t));
+  void *scalar = tfm_workspace_alloc(sizeof(int64_t));
   std::memcpy(scalar, &positives, sizeof(positives));
   out->positives = {scalar, scalar, 0};
 }
@@ -111,7 +112,7 @@ struct ViewsResults {
 void views(void **args) {
   const Memref<2> &x = *arg<2>(args, 0);
   auto *out = static_cast<ViewsResults *>(args[0]);
-  char *raw = static_cast<char *>(std::malloc(64 + 7 * sizeof(float)));
+  char *raw = static_cast<char *>(tfm_workspace_alloc(64 + 7 * sizeof(float)));
   auto *aligned = reinterpret_cast<float *>(
       (reinterpret_cast<uintptr_t>(raw) + 64) & ~uintptr_t(63));
   aligned[0] = -99; // skipped by the offset
@@ -142,7 +143,8 @@ void echo(void **args) {
 void inspect(void **args) {
   const Memref<3> &x = *arg<3>(args, 0);
   auto *out = static_cast<Memref<1> *>(args[0]);
-  auto *facts = static_cast<int64_t *>(std::malloc(4 * sizeof(int64_t)));
+  auto *facts =
+      static_cast<int64_t *>(tfm_workspace_alloc(4 * sizeof(int64_t)));
   facts[0] = int64_t(reinterpret_cast<uintptr_t>(x.aligned) % 64);
   facts[1] = x.allocated == x.aligned;
   facts[2] = x.offset;
@@ -154,7 +156,7 @@ void inspect(void **args) {
 // threads() -> i32[]: what tfm_runtime_num_threads() says.
 void threads(void **args) {
   auto *out = static_cast<Memref<0> *>(args[0]);
-  auto *value = static_cast<int32_t *>(std::malloc(sizeof(int32_t)));
+  auto *value = static_cast<int32_t *>(tfm_workspace_alloc(sizeof(int32_t)));
   *value = tfm_runtime_num_threads();
   *out = {value, value, 0};
 }
@@ -162,7 +164,8 @@ void threads(void **args) {
 // make_bf16() -> bf16[2]: [1.5, -2.0], which only summaries can show.
 void makeBF16(void **args) {
   auto *out = static_cast<Memref<1> *>(args[0]);
-  auto *values = static_cast<uint16_t *>(std::malloc(2 * sizeof(uint16_t)));
+  auto *values =
+      static_cast<uint16_t *>(tfm_workspace_alloc(2 * sizeof(uint16_t)));
   values[0] = 0x3fc0;
   values[1] = 0xc000;
   *out = {values, values, 0, {2}, {1}};
@@ -178,7 +181,8 @@ void sink(void **) {}
 // signature; the runtime must report it (and still free the buffer).
 void badResult(void **args) {
   auto *out = static_cast<Memref<1> *>(args[0]);
-  void *buffer = std::calloc(5, sizeof(float));
+  void *buffer = tfm_workspace_alloc(5 * sizeof(float));
+  std::memset(buffer, 0, 5 * sizeof(float));
   *out = {buffer, buffer, 0, {5}, {1}};
 }
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfm/Runtime.h"
+#include "tfm/RuntimeSupport.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -24,7 +25,8 @@ void negate(void **args) {
   const Memref1 &x = *static_cast<Memref1 *>(args[1]);
   auto *out = static_cast<Memref1 *>(args[0]);
   int64_t n = x.sizes[0];
-  auto *values = static_cast<float *>(std::malloc(n * sizeof(float) + 1));
+  auto *values =
+      static_cast<float *>(tfm_workspace_alloc(n * sizeof(float) + 1));
   const float *in = static_cast<const float *>(x.aligned) + x.offset;
   for (int64_t i = 0; i < n; ++i)
     values[i] = -in[i * x.strides[0]];

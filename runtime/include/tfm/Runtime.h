@@ -49,8 +49,9 @@ typedef struct tfm_tensor_sig {
  *                after the other (absent when the entry has no result: then
  *                args[0] is ignored and may be NULL);
  *   args[1 + i]  points to the descriptor of argument i.
- * Result buffers are allocated with malloc by the generated code and owned
- * by the caller, which frees `allocated` of each result once (two results
+ * Result buffers are allocated by the generated code with
+ * tfm_workspace_alloc (RuntimeSupport.h) and owned by the caller, which
+ * frees `allocated` of each result once with tfm_workspace_free (two results
  * may share a buffer). */
 typedef void (*tfm_invoke_fn)(void **args);
 

@@ -8,6 +8,7 @@
 #ifndef TFM_RUNTIMESUPPORT_H
 #define TFM_RUNTIMESUPPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -27,6 +28,15 @@ int32_t tfm_runtime_num_threads(void);
 __attribute__((noreturn))
 #endif
 void tfm_runtime_check_failed(const char *message);
+
+/* The allocator of compiled code in executables (tfmc renames malloc,
+ * aligned_alloc and free to these): large blocks are kept when freed and
+ * reused by later calls, so workspaces are taken from the system once per
+ * run. Result buffers handed to the runtime are freed with
+ * tfm_workspace_free. */
+void *tfm_workspace_alloc(size_t size);
+void *tfm_workspace_aligned_alloc(size_t alignment, size_t size);
+void tfm_workspace_free(void *ptr);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,148 @@
+//===- Workspace.cpp - memory for compiled code's buffers -----------------===//
+//
+// Executables route every allocation of compiled code here (tfmc renames
+// malloc, aligned_alloc and free in their module). Large blocks are kept in
+// per-size-class free lists when freed and handed out again, so a workspace
+// is taken from the system once per run and reused by every later call and
+// layer: glibc would serve each large temporary with mmap and give it back
+// with munmap, paying page faults and zeroing on every call (TOOLCHAIN.md
+// measured 13x on attention).
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/RuntimeSupport.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace {
+
+// Blocks below this size are cheap for malloc and are not pooled.
+constexpr size_t kPooledMinBytes = size_t(64) << 10;
+// Every block starts this far before the pointer handed out, which keeps
+// the alignment compiled code asks for (it asks for at most 64 bytes unless
+// an op says otherwise; larger alignments get a larger header).
+constexpr size_t kHeaderBytes = 64;
+constexpr uint64_t kMagic = 0x7466'6d77'6b73'7063; // "tfmwkspc"
+
+// What free needs to know, stored just below the user pointer.
+struct BlockHeader {
+  void *base;         // what the system allocator returned
+  uint32_t sizeClass; // log2 of the capacity, or 0 when not pooled
+  uint32_t headerBytes;
+  uint64_t magic;
+};
+static_assert(sizeof(BlockHeader) <= kHeaderBytes);
+
+// Pooled blocks are rounded up to powers of two, so that the growing sizes
+// of a generation loop keep landing in the same classes: the pool then holds
+// at most about twice the largest working set instead of one block per size
+// ever seen.
+constexpr unsigned kNumClasses = 64;
+
+class WorkspacePool {
+public:
+  void *allocate(size_t alignment, size_t size) {
+    size_t header = kHeaderBytes;
+    while (header < alignment)
+      header *= 2;
+    if (size > SIZE_MAX / 2 - header)
+      return nullptr;
+    unsigned sizeClass = 0;
+    size_t capacity = size;
+    if (size >= kPooledMinBytes) {
+      sizeClass = ceilLog2(size);
+      capacity = size_t(1) << sizeClass;
+      if (void *reused = take(sizeClass, header))
+        return reused;
+    }
+    void *base = std::aligned_alloc(header, header + roundUp(capacity, header));
+    if (!base)
+      return nullptr;
+    return place(base, sizeClass, header);
+  }
+
+  void release(void *ptr) {
+    if (!ptr)
+      return;
+    BlockHeader *h = headerOf(ptr);
+    if (h->magic != kMagic) {
+      // A pointer this pool did not hand out: a bug in compiled code or the
+      // runtime, never an input's fault. Crash loudly rather than corrupt.
+      std::abort();
+    }
+    if (h->sizeClass == 0) {
+      h->magic = 0;
+      std::free(h->base);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    freeBlocks[h->sizeClass].push_back(ptr);
+  }
+
+  ~WorkspacePool() {
+    for (auto &blocks : freeBlocks)
+      for (void *ptr : blocks)
+        std::free(headerOf(ptr)->base);
+  }
+
+private:
+  static unsigned ceilLog2(size_t n) {
+    unsigned log = 0;
+    while ((size_t(1) << log) < n)
+      ++log;
+    return log;
+  }
+  static size_t roundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
+  static BlockHeader *headerOf(void *ptr) {
+    return reinterpret_cast<BlockHeader *>(static_cast<char *>(ptr) -
+                                           sizeof(BlockHeader));
+  }
+  static void *place(void *base, unsigned sizeClass, size_t header) {
+    void *ptr = static_cast<char *>(base) + header;
+    *headerOf(ptr) = {base, sizeClass, uint32_t(header), kMagic};
+    return ptr;
+  }
+
+  // A free block of the class whose header is at least `header` bytes (so
+  // that it satisfies the alignment asked for).
+  void *take(unsigned sizeClass, size_t header) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::vector<void *> &blocks = freeBlocks[sizeClass];
+    for (size_t i = blocks.size(); i-- > 0;) {
+      void *ptr = blocks[i];
+      if (headerOf(ptr)->headerBytes >= header) {
+        blocks[i] = blocks.back();
+        blocks.pop_back();
+        return ptr;
+      }
+    }
+    return nullptr;
+  }
+
+  std::mutex mutex;
+  std::vector<void *> freeBlocks[kNumClasses];
+};
+
+WorkspacePool &pool() {
+  // Never destroyed before compiled code's last free (static destructors of
+  // other objects may still run code that frees).
+  static WorkspacePool *instance = new WorkspacePool;
+  return *instance;
+}
+
+} // namespace
+
+extern "C" void *tfm_workspace_alloc(size_t size) {
+  return pool().allocate(16, size);
+}
+
+extern "C" void *tfm_workspace_aligned_alloc(size_t alignment, size_t size) {
+  return pool().allocate(alignment, size);
+}
+
+extern "C" void tfm_workspace_free(void *ptr) { pool().release(ptr); }
