@@ -155,6 +155,19 @@ static int printModule(ModuleOp module) {
   return 0;
 }
 
+/// libLLVM registers hundreds of code generator flags for every target;
+/// --help lists tfmc's own options and MLIR's (--mlir-*: IR printing,
+/// timing, crash reproducers). The others still work, through --help-hidden.
+static void hideBackendOptions() {
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    bool ours = llvm::is_contained(option->Categories, &tfmcCategory);
+    if (!ours && !entry.first.starts_with("mlir-") && entry.first != "help" &&
+        entry.first != "version")
+      option->setHiddenFlag(cl::Hidden);
+  }
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
@@ -164,6 +177,7 @@ int main(int argc, char **argv) {
   // The pipelines are textual: the passes they name must be registered.
   registerAllPasses();
   tfm::registerTfmPasses();
+  hideBackendOptions();
   cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
 
   if (optLevel > 3)
