@@ -72,4 +72,18 @@ def TfmCheckShapes : Pass<"tfm-check-shapes"> {
   ];
 }
 
+def TfmMapForallToThreads : Pass<"tfm-map-forall-to-threads"> {
+  let summary = "Run the outermost scf.forall loops on threads";
+  let description = [{
+    On buffers, after bufferization: every outermost `scf.forall` (the tile
+    loops of the codegen passes, whose iterations write disjoint parts of
+    their outputs) becomes an `scf.parallel`, which `convert-scf-to-openmp`
+    turns into an OpenMP worksharing loop; `scf.forall` nested in another one
+    becomes sequential `scf.for` loops, so that one level of threads is
+    forked per loop nest. Each iteration still computes its part in a fixed
+    order: results do not depend on the number of threads.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // TFM_TRANSFORMS_PASSES_TD
