@@ -60,6 +60,10 @@ static constexpr const char *kRelaxReductions =
 // its argument) become allocations and copies; then everything goes to the
 // LLVM dialect. Strided copies call memrefCopy, which the runtime provides.
 static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
+// From -O2 on: exp, erf and tanh become inline polynomials (see
+// tfm-approximate-math) so that LLVM can vectorize softmax and GELU loops.
+static constexpr const char *kApproximateMath =
+    "func.func(tfm-approximate-math),";
 static constexpr const char *kLoopsToLLVM =
     "func.func(llvm-request-c-wrappers),"
     "convert-bufferization-to-memref,"
@@ -102,8 +106,9 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
 LogicalResult
 mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
-  return addStage(pm, std::string(options.useOpenMP() ? kOpenMP : "") +
-                          kLoopsToLLVM);
+  return addStage(pm, std::string(options.optLevel >= 2 ? kApproximateMath
+                                                      : "") +
+                          (options.useOpenMP() ? kOpenMP : "") + kLoopsToLLVM);
 }
 
 LogicalResult

@@ -21,6 +21,9 @@ class MathDialect;
 namespace tensor {
 class TensorDialect;
 } // namespace tensor
+namespace vector {
+class VectorDialect;
+} // namespace vector
 
 namespace tfm {
 #define GEN_PASS_DECL
