@@ -280,7 +280,8 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // lib and exe start from the object in memory.
+  // lib and exe start from the object in memory; OpenMP loops need libomp.
+  bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   llvm::SmallString<0> object;
   llvm::raw_svector_ostream objectStream(object);
   if (failed(tfm::emitMachineCode(*llvmModule, **tm, /*assembly=*/false,
@@ -309,7 +310,11 @@ int main(int argc, char **argv) {
     auto out = openOutput(header);
     if (!out)
       return 1;
-    tfm::writeCHeader(out->os(), *entries, inputFilename, base);
+    std::string linkFlags = "-lm";
+    if (usesOpenMP)
+      for (const std::string &flag : tfm::openMPLinkFlags())
+        linkFlags += " " + flag;
+    tfm::writeCHeader(out->os(), *entries, inputFilename, base, linkFlags);
     out->keep();
     return 0;
   }
@@ -326,9 +331,8 @@ int main(int argc, char **argv) {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << object;
   }
-  bool openmp = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   LogicalResult linked = tfm::linkExecutable(objectPath, *runtime, outputPath,
-                                             linker, openmp, error);
+                                             linker, usesOpenMP, error);
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);
