@@ -110,6 +110,11 @@ private:
     vector::StoreOp::create(b, loc, v, mem, indices);
   }
   Value toBuffer(Value tensor);
+  /// A constant where the size is static.
+  Value dimOf(Value tensor, int64_t i) {
+    return getValueOrCreateConstantIndexOp(
+        b, loc, tensor::getMixedSize(b, loc, tensor, i));
+  }
   void checkSizes();
   Value scaleValue();
   void buildBlock(ValueRange ivs, Value out);
@@ -175,9 +180,7 @@ void FlashBuilder::checkSizes() {
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
     cf::AssertOp::create(b, loc, same, message);
   };
-  auto dim = [&](Value t, int64_t i) -> Value {
-    return tensor::DimOp::create(b, loc, t, i);
-  };
+  auto dim = [&](Value t, int64_t i) { return dimOf(t, i); };
   Value k = op.getKey(), v = op.getValue();
   check(batch, dim(k, 0));
   check(batch, dim(v, 0));
@@ -216,14 +219,17 @@ Value FlashBuilder::scaleValue() {
 
 Value FlashBuilder::build() {
   Value qTensor = op.getQuery();
-  batch = tensor::DimOp::create(b, loc, qTensor, 0);
-  heads = tensor::DimOp::create(b, loc, qTensor, 1);
-  sq = tensor::DimOp::create(b, loc, qTensor, 2);
-  depth = tensor::DimOp::create(b, loc, qTensor, 3);
-  skv = tensor::DimOp::create(b, loc, op.getKey(), 2);
-  valueDepth = tensor::DimOp::create(b, loc, op.getValue(), 3);
-  valueDepthPadded =
-      mul(ceilDiv(valueDepth, idx(valueRows)), idx(valueRows));
+  batch = dimOf(qTensor, 0);
+  heads = dimOf(qTensor, 1);
+  sq = dimOf(qTensor, 2);
+  depth = dimOf(qTensor, 3);
+  skv = dimOf(op.getKey(), 2);
+  valueDepth = dimOf(op.getValue(), 3);
+  if (std::optional<int64_t> dv = getConstantIntValue(valueDepth))
+    valueDepthPadded = idx(llvm::divideCeil(*dv, valueRows) * valueRows);
+  else
+    valueDepthPadded =
+        mul(ceilDiv(valueDepth, idx(valueRows)), idx(valueRows));
   causalOffset = sub(skv, sq);
   checkSizes();
   scale = scaleValue();
@@ -609,13 +615,13 @@ struct TfmFuseAttentionPass
     if (queryBlock <= 0 || queryBlock % kLanes != 0) {
       getOperation()->emitError()
           << "tfm-fuse-attention: query-block must be a positive multiple of "
-          << kLanes << ", got " << queryBlock;
+          << kLanes << ", got " << int64_t(queryBlock);
       return signalPassFailure();
     }
     if (keyBlock <= 0) {
       getOperation()->emitError()
           << "tfm-fuse-attention: key-block must be positive, got "
-          << keyBlock;
+          << int64_t(keyBlock);
       return signalPassFailure();
     }
 

@@ -136,12 +136,14 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
 def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
   let summary = "Move stack allocations out of sequential loops";
   let description = [{
-    A `memref.alloca` inside a loop that is not an automatic allocation scope
-    (`scf.for`, `scf.while`; not `scf.parallel` or a function) would grow
-    the stack on every iteration once lowered to LLVM. Moves each such
-    alloca in front of the loops it is in, as long as its sizes are defined
-    there, up to the nearest allocation scope. Used after `scf.forall` loops
-    whose bodies hold scratch tiles (`tfm-fuse-attention`) become `scf.for`.
+    A `memref.alloca` in the body of an `scf.for` or `scf.while` grows the
+    stack on every iteration once lowered to LLVM (`convert-scf-to-cf` does
+    not restore the stack pointer per iteration, although `scf.for` is
+    nominally an allocation scope). Moves each such alloca in front of the
+    sequential loops it is in, as long as its sizes are defined there; never
+    out of an `scf.parallel` (each thread needs its own) or a function. Used
+    after `scf.forall` loops whose bodies hold scratch tiles
+    (`tfm-fuse-attention`) become `scf.for`.
   }];
 }
 
