@@ -31,24 +31,26 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops: sequential loops at -O0/-O1;
-// from -O2 on, the outermost parallel loop of each nest becomes an
-// scf.parallel (through affine loops, which keep the loop order of the
-// linalg op, so inner loops still run along contiguous rows).
-// Reductions stay sequential inside each parallel iteration, so results do
-// not depend on the number of threads.
+// temporaries, and lower linalg to loops. Threads come only from the
+// scf.forall tile loops of the codegen passes (from -O2 on): with OpenMP the
+// outermost one of each nest becomes an scf.parallel, otherwise all become
+// sequential loops. Each iteration writes its own part of the output and
+// keeps its reductions sequential, so results do not depend on the number
+// of threads.
 static constexpr const char *kBufferize =
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,";
-static constexpr const char *kSequentialLoops =
+static constexpr const char *kForallToThreads =
+    "func.func(tfm-map-forall-to-threads),";
+static constexpr const char *kForallToLoops = "func.func(scf-forall-to-for),";
+// Scratch tiles of forall bodies (fused attention) leave the loops that
+// are sequential now (see tfm-hoist-loop-allocas).
+static constexpr const char *kLinalgToLoops =
+    "func.func(tfm-hoist-loop-allocas),"
     "func.func(convert-linalg-to-loops),canonicalize,cse";
-static constexpr const char *kParallelLoops =
-    "func.func(convert-linalg-to-affine-loops),"
-    "func.func(affine-parallelize{max-nested=1}),"
-    "lower-affine,canonicalize,cse";
 
 // From -O2 on: named ops become generics so that one pass can relax the
 // summation order of every reduction (see tfm-reassociate-reductions).
@@ -56,7 +58,7 @@ static constexpr const char *kRelaxReductions =
     "func.func(linalg-generalize-named-ops),"
     "tfm-reassociate-reductions";
 
-// Stage 3: parallel loops become OpenMP worksharing loops (from -O2 on); C
+// Stage 3: parallel loops become OpenMP worksharing loops; C
 // wrappers for the runtime's ABI are requested before libm declarations
 // appear (those keep their plain C names); memref ops are finalized before
 // the scf loops nested in OpenMP regions turn into blocks (an alloca scope
@@ -64,6 +66,10 @@ static constexpr const char *kRelaxReductions =
 // its argument) become allocations and copies; then everything goes to the
 // LLVM dialect. Strided copies call memrefCopy, which the runtime provides.
 static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
+// From -O2 on: exp, erf and tanh become inline polynomials (see
+// tfm-approximate-math) so that LLVM can vectorize softmax and GELU loops.
+static constexpr const char *kApproximateMath =
+    "func.func(tfm-approximate-math),";
 static constexpr const char *kLoopsToLLVM =
     "func.func(llvm-request-c-wrappers),"
     "convert-bufferization-to-memref,"
@@ -101,16 +107,18 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   bool optimize = options.optLevel >= 2;
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
-  return addStage(pm, std::string(kBufferize) + (options.useOpenMP()
-                                                      ? kParallelLoops
-                                                      : kSequentialLoops));
+  return addStage(pm, std::string(kBufferize) +
+                          (options.useOpenMP() ? kForallToThreads
+                                               : kForallToLoops) +
+                          kLinalgToLoops);
 }
 
 LogicalResult
 mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
-  return addStage(pm, std::string(options.useOpenMP() ? kOpenMP : "") +
-                          kLoopsToLLVM);
+  return addStage(pm, std::string(options.optLevel >= 2 ? kApproximateMath
+                                                      : "") +
+                          (options.useOpenMP() ? kOpenMP : "") + kLoopsToLLVM);
 }
 
 LogicalResult
@@ -126,10 +134,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("Optimization level 0-3"),
                             llvm::cl::init(3)};
-  Option<bool> parallel{*this, "parallel",
-                        llvm::cl::desc("OpenMP threads from -O2 on"),
-                        llvm::cl::init(false)};
-  LoweringOptions get() const { return {optLevel, parallel}; }
+  Option<bool> openmp{*this, "openmp",
+                      llvm::cl::desc("Run tile loops on OpenMP threads "
+                                     "from -O2 on"),
+                      llvm::cl::init(true)};
+  LoweringOptions get() const { return {optLevel, openmp}; }
 };
 } // namespace
 

@@ -6,7 +6,19 @@
 // RUN:   --implicit-check-not=bufferization. --implicit-check-not=scf. \
 // RUN:   --implicit-check-not=func.func --implicit-check-not=func.return \
 // RUN:   --implicit-check-not=func.call --implicit-check-not=unrealized_conversion_cast \
+// RUN:   --implicit-check-not=@erff \
+// RUN:   --implicit-check-not=llvm.intr.exp
+//
+// At -O1, erf and exp stay calls to libm (or LLVM's intrinsic); from -O2 on
+// they are inline polynomials (tfm-approximate-math), which LLVM vectorizes.
+// libm functions keep their plain C names (no _mlir_ciface_ wrapper).
+// RUN: tfm-opt %s --tfm-lower-to-llvm="opt-level=1" | FileCheck %s --check-prefix=LIBM \
 // RUN:   --implicit-check-not=_mlir_ciface_erff
+// LIBM:        llvm.func @erff(f32) -> f32
+// LIBM-LABEL:  llvm.func @ffn_block(
+// LIBM:          llvm.call @erff
+// LIBM-LABEL:  llvm.func @causal_attention(
+// LIBM:          llvm.intr.exp
 //
 // The three stages run one after the other give the same result.
 // RUN: tfm-opt %s --tfm-to-linalg --tfm-linalg-to-loops --tfm-loops-to-llvm \
@@ -23,12 +35,10 @@
 // when the leading dimensions were collapsed), gelu, a residual arith.addf
 // on tensors and layer_norm.
 //
-// libm functions keep their plain C names (no _mlir_ciface_ wrapper).
-// LLVM:        llvm.func @erff(f32) -> f32
 // LLVM-LABEL:  llvm.func @ffn_block(
 // LLVM-SAME:     -> !llvm.struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>
 // LLVM:          llvm.call @malloc
-// LLVM:          llvm.call @erff
+// LLVM:          llvm.intr.fma
 // LLVM:          llvm.intr.sqrt
 // LLVM:          llvm.return
 // LLVM-LABEL:  llvm.func @_mlir_ciface_ffn_block(

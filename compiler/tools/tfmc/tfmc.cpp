@@ -80,12 +80,12 @@ static cl::opt<std::string>
               cl::desc("Target CPU (default: the host, with its features)"),
               cl::init("native"), cl::cat(tfmcCategory));
 
-static cl::opt<bool> parallel(
-    "parallel",
-    cl::desc("Experimental: from -O2 on, run the outermost parallel loops "
-             "on OpenMP threads (the executable then needs LLVM's libomp; "
-             "--threads N sets the count)"),
-    cl::init(false), cl::cat(tfmcCategory));
+static cl::opt<bool> openmp(
+    "openmp",
+    cl::desc("From -O2 on, run tile loops on OpenMP threads (default; the "
+             "executable then needs LLVM's libomp.so.5 and takes --threads N); "
+             "--openmp=false keeps everything on the calling thread"),
+    cl::init(true), cl::cat(tfmcCategory));
 
 static cl::opt<bool> externalWeights(
     "external-weights",
@@ -185,7 +185,7 @@ int main(int argc, char **argv) {
                 ": expected -O0, -O1, -O2 or -O3");
   tfm::LoweringOptions options;
   options.optLevel = optLevel;
-  options.parallel = parallel;
+  options.openmp = openmp;
 
   DialectRegistry registry;
   registerAllDialects(registry);

@@ -54,6 +54,24 @@ def TfmReassociateReductions : Pass<"tfm-reassociate-reductions"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def TfmApproximateMath : Pass<"tfm-approximate-math"> {
+  let summary = "Replace exp, erf and tanh by inline polynomial approximations";
+  let description = [{
+    Rewrites f32 `math.exp`, `math.erf` and `math.tanh` (scalar or vector)
+    into MLIR's polynomial approximations: straight-line arithmetic that LLVM
+    can vectorize, where libm calls (`expf`, `erff`) keep every loop that
+    contains them scalar. The approximations are accurate to a few ulp
+    (erf to about 1e-7 absolute). Used from -O2 on; `math.sin` and `math.cos`
+    are left to libm, since positional encodings take arguments far outside
+    the approximations' reduced range.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def TfmCheckShapes : Pass<"tfm-check-shapes"> {
   let summary = "Check at run time that dynamic sizes agree";
   let description = [{
