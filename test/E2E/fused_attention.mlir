@@ -1,7 +1,8 @@
 // tfm.attention on shapes that do not fit the fused lowering's blocks (odd
 // lengths, head dims 40 and 96, Sq != Skv, dynamic sizes, masks hiding every
 // key of some queries) against PyTorch, at every -O level: -O0/-O1 run the
-// plain lowering, -O2/-O3 the fused one (tfm-fuse-attention).
+// plain lowering, -O2/-O3 the fused one (tfm-fuse-attention), whose query
+// blocks run on OpenMP threads (results do not depend on their number).
 // RUN: tfmc -O0 %s -o %t.0
 // RUN: tfmc -O1 %s -o %t.1
 // RUN: tfmc -O2 %s -o %t.2
@@ -34,6 +35,8 @@
 // RUN: %e2e fused_masked_rows --exe %t.3
 // RUN: %e2e fused_key_padding --exe %t.3
 // RUN: %e2e fused_additive --exe %t.3
+// RUN: %e2e fused_masked_rows --exe %t.3 --threads 1
+// RUN: %e2e fused_causal_130 --exe %t.3 --threads 2
 
 func.func @fused_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
                          %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
