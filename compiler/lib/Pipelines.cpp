@@ -16,10 +16,13 @@ using namespace mlir;
 using namespace mlir::tfm;
 
 // Stage 1: decompose multi-head attention (so attention masks and the causal
-// flag meet the canonicalizer), then lower every tfm op to linalg.
-static constexpr const char *kTfmToLinalg =
+// flag meet the canonicalizer), then lower every tfm op to linalg. From -O2
+// on, attention first becomes fused flash-style loops (kFuseAttention).
+static constexpr const char *kDecompose =
     "tfm-decompose-multi-head-attention,"
-    "canonicalize,"
+    "canonicalize,";
+static constexpr const char *kFuseAttention = "tfm-fuse-attention,";
+static constexpr const char *kTfmToLinalg =
     "tfm-lower-to-linalg,"
     "func.func(convert-elementwise-to-linalg),"
     "canonicalize,cse,"
@@ -46,7 +49,10 @@ static constexpr const char *kBufferize =
 static constexpr const char *kForallToThreads =
     "func.func(tfm-map-forall-to-threads),";
 static constexpr const char *kForallToLoops = "func.func(scf-forall-to-for),";
+// Scratch tiles of forall bodies (fused attention) leave the loops that
+// are sequential now (see tfm-hoist-loop-allocas).
 static constexpr const char *kLinalgToLoops =
+    "func.func(tfm-hoist-loop-allocas),"
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 
 // From -O2 on: named ops become generics so that one pass can relax the
@@ -74,6 +80,7 @@ static constexpr const char *kLoopsToLLVM =
     "lower-affine,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
+    "convert-vector-to-llvm,"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-arith-to-llvm,"
@@ -89,9 +96,12 @@ static LogicalResult addStage(OpPassManager &pm, const std::string &pipeline) {
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
-LogicalResult mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
-                                                  const LoweringOptions &) {
-  return addStage(pm, kTfmToLinalg);
+LogicalResult
+mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
+                                    const LoweringOptions &options) {
+  return addStage(pm, std::string(kDecompose) +
+                          (options.optLevel >= 2 ? kFuseAttention : "") +
+                          kTfmToLinalg);
 }
 
 LogicalResult
