@@ -300,10 +300,12 @@ def main():
     peak = measure_peak(work, threads, a.smoke)
 
     prepared = {}
+    t_start = time.perf_counter()
     for c in selected:
         log("preparing %s" % c["name"])
         prepared[c["name"]] = prepare(c, work, a.tfmc, flags,
                                      have_ort and "ort" in peers)
+    log("prepared in %.0f s" % (time.perf_counter() - t_start))
 
     rows, failures, notes = [], [], []
     for t in threads:
@@ -312,14 +314,17 @@ def main():
             ref = np.load(os.path.join(p["dir"], "reference.npy"))
             tools = ["tfmc"] + ([] if c.get("memory") else
                                 [p for p in peers if p != "ort" or have_ort])
+            t_case = time.perf_counter()
             est = C.flops(c) / 40e9 * 1e3  # ms at a pessimistic 40 GFLOP/s
-            repeat = 1 if a.smoke else max(3, min(50, int(400 / max(est, 1e-3))))
+            repeat = 1 if a.smoke else max(3, min(50, int(250 / max(est, 1e-3))))
+            # Heavy cases: each run already times several long calls.
+            case_rounds = min(rounds, 2) if est > 100 else rounds
             if c.get("memory"):
-                repeat = 2
+                repeat, case_rounds = 2, 1
             times = {k: [] for k in tools}
             rss = {k: 0 for k in tools}
             errs, failed = {}, {}
-            for r in range(rounds):
+            for r in range(case_rounds):
                 order = tools[r % len(tools):] + tools[:r % len(tools)]
                 for tool in order:
                     if tool in failed:
@@ -351,12 +356,14 @@ def main():
                 if tool in errs and not errs[tool] <= 1e-3:
                     notes.append("%s, %d threads: %s's max abs error is %.2e"
                                  % (c["name"], t, LABEL[tool], errs[tool]))
-            log(line(row, peak))
+            log(line(row, peak) + " [%.0f s]" % (time.perf_counter() - t_case))
 
+    log("ran in %.0f s" % (time.perf_counter() - t_start))
     table = format_table(rows, peak, threads)
     print(table)
     text = ["# tfmc benchmark results", "",
-            "Run on %s UTC (`bench/run.sh%s`, TFMC_FLAGS=`%s`, %d rounds)." % (
+            "Run on %s UTC (`bench/run.sh%s`, TFMC_FLAGS=`%s`, %d rounds; "
+            "at most 2 for cases over 100 ms, 1 for the memory case)." % (
                 started.strftime("%Y-%m-%d %H:%M"),
                 " " + " ".join(sys.argv[1:]) if sys.argv[1:] else "",
                 " ".join(flags), rounds),
@@ -448,7 +455,7 @@ def format_table(rows, peak, threads):
         e = row["errs"].get("tfmc")
         cells.append("—" if e is None else "%.1e" % e)
         out.append("| " + " | ".join(cells) + " |")
-        if c.get("memory") and row["rss"].get("tfmc"):
+        if c.get("memory") and "tfmc" in med:
             mem.append("- %s, %d thread%s: tfmc's peak RSS %.0f MB, inputs and "
                        "output %.0f MB, %.0f MB above them" % (
                            c["name"], t, "s" if t > 1 else "",

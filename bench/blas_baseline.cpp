@@ -307,7 +307,7 @@ int main(int argc, char **argv) {
     outShape = in[0].shape;
     out.resize(in[0].numel());
     ws.reserve(s);
-    run = [&] {
+    run = [&, bh, s, d] {
       openblas_set_num_threads(1);
 #pragma omp parallel for num_threads(gThreads) schedule(static)
       for (int64_t h = 0; h < bh; ++h) {
@@ -363,7 +363,7 @@ int main(int argc, char **argv) {
           pe[size_t(p) * dm + j + 1] = float(std::cos(angle));
       }
     float scale = std::sqrt(float(dm));
-    run = [&, s, dm, scale] {
+    run = [&, s, dm, scale, pe] {
       for (int p = 0; p < s; ++p) {
         const float *e = in[1].f.data() + in[0].i[p] * dm;
         for (int j = 0; j < dm; ++j)
