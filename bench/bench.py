@@ -69,8 +69,13 @@ def run(cmd, env=None, as_limit=None):
     err = re.sub(r"^maxrss: .*\n?", "", err, flags=re.M)
     if p.returncode != 0:
         lines = [l for l in err.splitlines() if l.strip()] or ["no message"]
+        code = p.returncode
+        what = ("signal %d" % (code - 128) if code > 128 else
+                "exit %d" % code)
+        if as_limit:
+            what += " under a %d GiB address-space limit" % (as_limit >> 30)
         return Result(False, rss=rss, wall=wall,
-                      err="exit %d: %s" % (p.returncode, lines[-1][:160]))
+                      err="%s: %s" % (what, lines[-1][:160]))
     m = re.search(r"median ([0-9.]+) ms", err)
     return Result(True, float(m.group(1)) if m else wall, rss, wall=wall)
 
