@@ -20,6 +20,9 @@ namespace tfm::runtime {
 struct GenerationOptions {
   int64_t maxNewTokens = 0;
   SamplingOptions sampling;
+  /// Regenerate every earlier position at each step (--no-cache), for
+  /// comparison with the cached loop.
+  bool noCache = false;
 };
 
 /// Timings of one generation, for --stats.

@@ -4,7 +4,7 @@
 //         [--output H.npy] [--logits L.npy] [--max-new-tokens N]
 //         [--target-ids "..." | --target-input T.npy] [--print-ids]
 //         [--temperature T] [--top-k K] [--top-p P] [--seed N] [--stats]
-//         [--threads N] [--repeat N] [--weights FILE]
+//         [--no-cache] [--threads N] [--repeat N] [--weights FILE]
 //
 // Ids are used as given (no bos/eos added to sources or prompts); batches
 // are padded with trailing pad_id. Every error is one line and exit code 2.
@@ -77,7 +77,7 @@ struct ModelOptions {
   std::optional<std::string> output, logits, weights, dumpAttention;
   std::optional<std::string> temperature, topK, topP, seed;
   std::optional<int64_t> maxNewTokens, threads, repeat;
-  bool printIds = false, help = false, stats = false;
+  bool printIds = false, help = false, stats = false, noCache = false;
 };
 
 int64_t parsePositive(const std::string &flag, const std::string &value,
@@ -101,8 +101,10 @@ ModelOptions parseModelOptions(int argc, char **argv) {
       o.help = true;
       return o;
     }
-    if (arg == "--print-ids" || arg == "--stats") {
-      (arg == "--print-ids" ? o.printIds : o.stats) = true;
+    if (arg == "--print-ids" || arg == "--stats" || arg == "--no-cache") {
+      (arg == "--print-ids" ? o.printIds
+       : arg == "--stats"   ? o.stats
+                            : o.noCache) = true;
       continue;
     }
     size_t eq = arg.find('=');
@@ -193,7 +195,9 @@ void printModelHelp(const std::string &program, const ModelInfo &m) {
         "  --seed N              seed of the sampler (default 0; same seed, "
         "same tokens)\n"
         "  --stats               print prompt length, tokens generated and "
-        "timings on stderr\n");
+        "timings on stderr\n"
+        "  --no-cache            recompute every earlier position at each "
+        "step (no key/value cache)\n");
   }
   if (m.isEncoderDecoder()) {
     std::printf("  --target-ids \"...\"   teacher-forced target ids (usually "
@@ -442,11 +446,12 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
         {&o.seed, "--seed"}})
     if (!generating)
       reject(*flag, name, notGenerating);
-  if (!generating && o.stats)
-    throw Error("--stats", notGenerating);
+  if (!generating && (o.stats || o.noCache))
+    throw Error(o.stats ? "--stats" : "--no-cache", notGenerating);
   GenerationOptions generation;
   generation.sampling =
       parseSamplingOptions(o.temperature, o.topK, o.topP, o.seed);
+  generation.noCache = o.noCache;
 
   // Vocabularies, only when text goes in or out.
   const Vocabulary &inVocab = m.isDecoder() ? m.tgtVocab : m.srcVocab;
