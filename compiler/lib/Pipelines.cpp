@@ -34,12 +34,23 @@ static constexpr const char *kTfmToLinalg =
 // linalg op, so inner loops still run along contiguous rows).
 // Reductions stay sequential inside each parallel iteration, so results do
 // not depend on the number of threads.
-static constexpr const char *kBufferize =
+static constexpr const char *kFuseElementwise =
     "func.func(linalg-fuse-elementwise-ops),"
-    "canonicalize,cse,"
+    "canonicalize,cse,";
+// From -O2 on, before bufferization: matmul-like ops tiled for caches and
+// registers and vectorized, with their epilogues fused; math functions as
+// polynomials so that they vectorize.
+static constexpr const char *kTileAndVectorize =
+    "func.func(tfm-tile-and-vectorize-contractions),"
+    "func.func(tfm-approximate-math),"
+    "canonicalize,cse,";
+static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,";
+static constexpr const char *kForallToLoops = "func.func(scf-forall-to-for),";
+static constexpr const char *kForallToThreads =
+    "func.func(tfm-map-forall-to-threads),";
 static constexpr const char *kSequentialLoops =
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 static constexpr const char *kParallelLoops =
@@ -61,11 +72,15 @@ static constexpr const char *kRelaxReductions =
 // its argument) become allocations and copies; then everything goes to the
 // LLVM dialect. Strided copies call memrefCopy, which the runtime provides.
 static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
+// Vector ops (from the codegen passes) to 1-D vector ops, in stages, before
+// any loop moves into an OpenMP region.
+static constexpr const char *kLowerVectors = "func.func(tfm-lower-vectors),";
 static constexpr const char *kLoopsToLLVM =
     "func.func(llvm-request-c-wrappers),"
     "convert-bufferization-to-memref,"
     "expand-strided-metadata,"
     "lower-affine,"
+    "convert-vector-to-llvm,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
     "convert-math-to-llvm,"
@@ -94,16 +109,23 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   bool optimize = options.optLevel >= 2;
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
-  return addStage(pm, std::string(kBufferize) + (options.useOpenMP()
-                                                      ? kParallelLoops
-                                                      : kSequentialLoops));
+  // The tile loops (scf.forall) carry the threads; the affine path of
+  // kParallelLoops cannot take linalg ops nested in scf loops.
+  if (optimize)
+    return addStage(
+        pm, std::string(kFuseElementwise) + kTileAndVectorize + kBufferize +
+                (options.useOpenMP() ? kForallToThreads : kForallToLoops) +
+                kSequentialLoops);
+  return addStage(
+      pm, std::string(kFuseElementwise) + kBufferize +
+              (options.useOpenMP() ? kParallelLoops : kSequentialLoops));
 }
 
 LogicalResult
 mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
-  return addStage(pm, std::string(options.useOpenMP() ? kOpenMP : "") +
-                          kLoopsToLLVM);
+  return addStage(pm, std::string(kLowerVectors) +
+                          (options.useOpenMP() ? kOpenMP : "") + kLoopsToLLVM);
 }
 
 LogicalResult

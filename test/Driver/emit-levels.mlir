@@ -42,9 +42,10 @@
 // LOOPS:         memref.alloc
 // LOOPS:         scf.for
 // LOOPS:         memref.load
+// exp is a polynomial from -O2 on (the default is -O3).
 // LOOPS-LABEL: func.func private @probabilities(
 // LOOPS:         scf.for
-// LOOPS:         math.exp
+// LOOPS:         math.fma
 
 // --- llvm-mlir: the LLVM dialect with C interfaces; written to -o.
 // RUN: tfmc %s --emit=llvm-mlir -o %t.dir/m.llvm.mlir

@@ -6,6 +6,10 @@
 // RUN:   --implicit-check-not=bufferization. --implicit-check-not=scf. \
 // RUN:   --implicit-check-not=func.func --implicit-check-not=func.return \
 // RUN:   --implicit-check-not=func.call --implicit-check-not=unrealized_conversion_cast \
+// RUN:   --implicit-check-not=_mlir_ciface_erff --implicit-check-not=@erff
+//
+// -O0/-O1 call libm for erf and exp instead of polynomials (-O2 on).
+// RUN: tfm-opt %s --tfm-lower-to-llvm=opt-level=1 | FileCheck %s --check-prefix=LIBM \
 // RUN:   --implicit-check-not=_mlir_ciface_erff
 //
 // The three stages run one after the other give the same result.
@@ -23,12 +27,17 @@
 // when the leading dimensions were collapsed), gelu, a residual arith.addf
 // on tensors and layer_norm.
 //
-// libm functions keep their plain C names (no _mlir_ciface_ wrapper).
-// LLVM:        llvm.func @erff(f32) -> f32
+// libm functions keep their plain C names (no _mlir_ciface_ wrapper); from
+// -O2 on, erf is a polynomial (FMAs) that vectorizes.
+// LIBM:        llvm.func @erff(f32) -> f32
+// LIBM-LABEL:  llvm.func @ffn_block(
+// LIBM:          llvm.call @erff
+// LIBM-LABEL:  llvm.func @causal_attention(
+// LIBM:          llvm.intr.exp
 // LLVM-LABEL:  llvm.func @ffn_block(
 // LLVM-SAME:     -> !llvm.struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>
 // LLVM:          llvm.call @malloc
-// LLVM:          llvm.call @erff
+// LLVM:          llvm.intr.fma
 // LLVM:          llvm.intr.sqrt
 // LLVM:          llvm.return
 // LLVM-LABEL:  llvm.func @_mlir_ciface_ffn_block(
@@ -71,7 +80,7 @@ func.func @ffn_block(%x: tensor<?x?x16xf32>, %w1: tensor<32x16xf32>, %b1: tensor
 //
 // LLVM-LABEL:  llvm.func @causal_attention(
 // LLVM-SAME:     -> !llvm.struct<(ptr, ptr, i64, array<4 x i64>, array<4 x i64>)>
-// LLVM:          llvm.intr.exp
+// LLVM:          llvm.intr.fma
 // LLVM:          llvm.return
 // LLVM-LABEL:  llvm.func @_mlir_ciface_causal_attention(
 // LLVM:          llvm.call @causal_attention(
@@ -87,7 +96,7 @@ func.func @ffn_block(%x: tensor<?x?x16xf32>, %w1: tensor<32x16xf32>, %b1: tensor
 // LOOPS-LABEL: func.func @causal_attention
 // LOOPS-SAME:    -> memref<1x2x4x8xf32>
 // LOOPS:         scf.for
-// LOOPS:         math.exp
+// LOOPS:         math.fma
 // LOOPS:         return
 func.func @causal_attention(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>,
                             %v: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {
