@@ -52,11 +52,13 @@ func.func @batch_matmul_remainders(%a: tensor<3x77x16xf32>, %b: tensor<3x16x40xf
 // -----
 
 // tfm.linear's form (x·Wᵀ + b, W stored [out, in]) followed by a ReLU: W is
-// transposed once into [in, out] rows, the bias broadcast and the ReLU are
-// fused into the output tiles (vectorized rows of 32), nothing is left at
-// the top level but the transpose and the forall.
+// transposed once, in 16×16 blocks, into [in, out] rows; the bias broadcast
+// and the ReLU are fused into the output tiles (vectorized rows of 32);
+// nothing is left at the top level but the transpose and the forall.
 // CHECK-LABEL: func.func @linear_relu(
-// CHECK:         %[[WT:.+]] = linalg.transpose ins(%{{.*}} : tensor<40x20xf32>) outs(%{{.*}} : tensor<20x40xf32>) permutation = [1, 0]
+// CHECK:         %[[WT:.+]] = scf.for {{.*}} -> (tensor<20x40xf32>)
+// CHECK:           scf.for {{.*}} step %c16
+// CHECK:             linalg.transpose ins(%{{.*}} : tensor<?x?xf32>) outs(%{{.*}} : tensor<?x?xf32>) permutation = [1, 0]
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.forall ({{.*}}) = (0, 0) to (%{{.*}}, 77) step (1, 64)
 // CHECK:           vector.transfer_read %{{.*}} : tensor<40xf32>, vector<1x1x32xf32>
@@ -95,6 +97,30 @@ func.func @linear_relu(%x: tensor<?x77x20xf32>, %w: tensor<40x20xf32>, %b: tenso
     linalg.yield %m : f32
   } -> tensor<?x77x40xf32>
   return %r : tensor<?x77x40xf32>
+}
+
+// -----
+
+// A weight with rows of 512 floats: its packed copy has rows of 528 (rows
+// a power of two apart would evict each other from the caches).
+// CHECK-LABEL: func.func @linear_padded_rows(
+// CHECK:         %[[BUF:.+]] = tensor.empty() : tensor<64x528xf32>
+// CHECK:         %[[ROWS:.+]] = tensor.extract_slice %[[BUF]][0, 0] [64, 512] [1, 1]
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[ROWS]]) -> (tensor<64x512xf32>)
+// CHECK:         scf.forall
+// CHECK:           vector.contract
+#x2 = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w2 = affine_map<(d0, d1, d2) -> (d1, d2)>
+#o2 = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @linear_padded_rows(%x: tensor<16x64xf32>, %w: tensor<512x64xf32>, %init: tensor<16x512xf32>) -> tensor<16x512xf32> {
+  %0 = linalg.generic {indexing_maps = [#x2, #w2, #o2], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<16x64xf32>, tensor<512x64xf32>) outs(%init : tensor<16x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x512xf32>
+  return %0 : tensor<16x512xf32>
 }
 
 // -----

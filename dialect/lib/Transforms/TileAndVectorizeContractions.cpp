@@ -123,10 +123,37 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
     packedSizes.push_back(sizes[i]);
     packedExprs.push_back(map.getResult(i));
   }
-  Value empty = tensor::EmptyOp::create(rewriter, loc, packedSizes,
-                                        getElementTypeOrSelf(b.getType()));
-  Value packed =
-      linalg::TransposeOp::create(rewriter, loc, b, empty, perm).getResult()[0];
+  // Rows whose length is a multiple of 128 floats are padded by 16: rows a
+  // power of two apart map to the same cache sets and evict each other.
+  SmallVector<OpFoldResult> allocSizes(packedSizes);
+  std::optional<int64_t> rowLength = getConstantIntValue(packedSizes.back());
+  if (rowLength && *rowLength % 128 == 0)
+    allocSizes.back() = rewriter.getIndexAttr(*rowLength + 16);
+  Type elt = getElementTypeOrSelf(b.getType());
+  Value dest = tensor::EmptyOp::create(rewriter, loc, allocSizes, elt);
+  if (allocSizes.back() != packedSizes.back()) {
+    SmallVector<OpFoldResult> zeros(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> ones(rank, rewriter.getIndexAttr(1));
+    dest = tensor::ExtractSliceOp::create(rewriter, loc, dest, zeros,
+                                          packedSizes, ones);
+  }
+  auto transpose = linalg::TransposeOp::create(rewriter, loc, b, dest, perm);
+  Value packed = transpose.getResult()[0];
+  // In 16×16 blocks, so that both the rows read and the rows written stay
+  // in cache.
+  scf::SCFTilingOptions blocks;
+  SmallVector<int64_t> blockSizes(rank, 1);
+  blockSizes[rank - 1] = 16;
+  if (rank >= 2)
+    blockSizes[rank - 2] = 16;
+  blocks.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), blockSizes));
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(transpose.getOperation()), blocks);
+  if (succeeded(tiled)) {
+    rewriter.replaceOp(transpose, tiled->replacements);
+    packed = tiled->replacements[0];
+  }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   maps[r.b] =
       AffineMap::get(map.getNumDims(), 0, packedExprs, rewriter.getContext());
