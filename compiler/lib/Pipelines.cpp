@@ -31,14 +31,19 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops. Threads come from scf.forall tile
-// loops (from -O2 on): those of the codegen passes, and rows of every other
-// linalg op (tfm-tile-rows-for-threads); with OpenMP the outermost forall of
-// each nest becomes an scf.parallel, otherwise all become sequential loops. Each iteration writes its own part of the output and
-// keeps its reductions sequential, so results do not depend on the number
-// of threads.
+// temporaries, and lower linalg to loops. From -O2 on, matmul-like ops are
+// first tiled for caches and registers and vectorized, with their epilogues
+// fused (tfm-tile-and-vectorize-contractions). Threads come from scf.forall
+// tile loops: those of the codegen passes, and rows of every other linalg op
+// (tfm-tile-rows-for-threads); with OpenMP the outermost forall of each nest
+// becomes an scf.parallel, otherwise all become sequential loops. Each
+// iteration writes its own part of the output and keeps its reductions
+// sequential, so results do not depend on the number of threads.
 static constexpr const char *kFuseElementwise =
     "func.func(linalg-fuse-elementwise-ops),"
+    "canonicalize,cse,";
+static constexpr const char *kTileAndVectorize =
+    "func.func(tfm-tile-and-vectorize-contractions),"
     "canonicalize,cse,";
 static constexpr const char *kTileRowsForThreads =
     "func.func(tfm-tile-rows-for-threads),canonicalize,";
@@ -73,14 +78,17 @@ static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
 // tfm-approximate-math) so that LLVM can vectorize softmax and GELU loops.
 static constexpr const char *kApproximateMath =
     "func.func(tfm-approximate-math),";
+// Vector ops (from the codegen passes) to 1-D vector ops, in stages, before
+// any loop moves into an OpenMP region.
+static constexpr const char *kLowerVectors = "func.func(tfm-lower-vectors),";
 static constexpr const char *kLoopsToLLVM =
     "func.func(llvm-request-c-wrappers),"
     "convert-bufferization-to-memref,"
     "expand-strided-metadata,"
     "lower-affine,"
+    "convert-vector-to-llvm,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
-    "convert-vector-to-llvm,"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-arith-to-llvm,"
@@ -112,6 +120,7 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
     return failure();
   bool threads = options.useOpenMP();
   return addStage(pm, std::string(kFuseElementwise) +
+                          (optimize ? kTileAndVectorize : "") +
                           (threads ? kTileRowsForThreads : "") + kBufferize +
                           (threads ? kForallToThreads : kForallToLoops) +
                           kLinalgToLoops);
@@ -122,6 +131,7 @@ mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
   return addStage(pm, std::string(options.optLevel >= 2 ? kApproximateMath
                                                       : "") +
+                          kLowerVectors +
                           (options.useOpenMP() ? kOpenMP : "") + kLoopsToLLVM);
 }
 

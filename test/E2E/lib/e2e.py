@@ -400,14 +400,15 @@ def mha_separate_weights(rng):
 # A whole encoder layer
 # --------------------------------------------------------------------------
 
-def encoder_layer_case(rng, entry, norm_first, activation):
+def encoder_layer_case(rng, entry, norm_first, activation, d_model=36,
+                       heads=3, d_ff=50, batch=3, seq=7):
     torch.manual_seed(int(rng.integers(1 << 31)))
     layer = torch.nn.TransformerEncoderLayer(
-        36, 3, 50, dropout=0.0, activation=activation, batch_first=True,
-        norm_first=norm_first)
+        d_model, heads, d_ff, dropout=0.0, activation=activation,
+        batch_first=True, norm_first=norm_first)
     layer.eval()
-    x = randn(rng, 3, 7, 36)
-    keep = np.ones((3, 7), dtype=bool)
+    x = randn(rng, batch, seq, d_model)
+    keep = np.ones((batch, seq), dtype=bool)
     keep[1, 5:] = False
     keep[2, 2:] = False
     # Gradients stay enabled so torch takes its reference (not fast) path.
@@ -430,6 +431,32 @@ def encoder_layer_post_ln(rng):
 @case
 def encoder_layer_pre_ln(rng):
     return encoder_layer_case(rng, "pre_ln", True, "gelu")
+
+
+# --------------------------------------------------------------------------
+# Sizes that are not multiples of the codegen's tiles (64, 32, 8)
+# --------------------------------------------------------------------------
+
+@case
+def linear_gelu_awkward(rng):
+    lin = torch.nn.Linear(520, 1000)
+    x = randn(rng, 3, 77, 520)
+    with torch.no_grad():
+        ref = F.gelu(lin(t(x))).numpy()
+    w, b = lin.weight.detach().numpy(), lin.bias.detach().numpy()
+    return Expect("linear_gelu", [x, w, b], ref, 1e-4)
+
+
+@case
+def matmul_awkward(rng):
+    a, b = randn(rng, 77, 130), randn(rng, 130, 33)
+    return Expect("matmul", [a, b], a.astype(np.float64) @ b, 1e-4)
+
+
+@case
+def encoder_layer_awkward(rng):
+    return encoder_layer_case(rng, "post_ln_awkward", False, "relu",
+                              d_model=520, heads=8, d_ff=1000, seq=77)
 
 
 # --------------------------------------------------------------------------

@@ -188,4 +188,53 @@ def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
   }];
 }
 
+def TfmTileAndVectorizeContractions
+    : Pass<"tfm-tile-and-vectorize-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Tile matmul-like linalg ops for caches and registers and "
+                "vectorize them";
+  let description = [{
+    On tensors, for every contraction (`linalg.matmul`, `batch_matmul`, and
+    the `linalg.generic` forms of `tfm.linear` and attention's products):
+    the operand that provides the output's innermost dimension is transposed
+    first if that dimension is not its innermost one (packing `tfm.linear`'s
+    `[out, in]` weight into the `[in, out]` rows the kernel reads); output
+    tiles of 64×64 become an `scf.forall` (one thread per tile with OpenMP)
+    into which the accumulator's initialization (zero fill, broadcast bias)
+    and the elementwise consumer of the result (bias, residual, activation,
+    scaling) are fused; inside, the reduction runs in steps of 64 and 8×32
+    register tiles are vectorized to `vector.contract` with the reduction
+    loop innermost and the accumulators carried in registers across it.
+    Partial tiles (sizes that are not multiples of the tiles, dynamic sizes)
+    use masked vectors; full tiles are peeled off and unmasked. Reductions
+    stay sequential within a tile: results do not depend on threads.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def TfmLowerVectors : Pass<"tfm-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Lower vector contractions, masks and transfers in stages";
+  let description = [{
+    Lowers the vector ops that the codegen passes produce to what
+    `convert-vector-to-llvm` takes, one group of patterns at a time (applying
+    broadcast, shape_cast and multi_reduction lowerings together with
+    canonicalization can loop): `vector.contract` to outer products and
+    FMAs, masked ops to masked loads and stores, transfers to plain loads
+    and stores (n-D transfers unrolled to 1-D ones), then broadcasts, shape
+    casts, transposes and masks.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // TFM_TRANSFORMS_PASSES_TD

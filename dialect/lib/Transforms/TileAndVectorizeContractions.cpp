@@ -1,0 +1,556 @@
+//===- TileAndVectorizeContractions.cpp - matmul codegen --------*- C++ -*-===//
+//
+// Cache and register tiling of every matmul-like linalg op on tensors, with
+// its elementwise consumer and its accumulator initialization fused into the
+// output tiles, then vectorization of the register tiles to vector.contract
+// and hoisting of the accumulators out of the reduction loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Utils/VectorUtils.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_TFMTILEANDVECTORIZECONTRACTIONS
+#include "tfm/Transforms/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+
+namespace {
+
+// Tile sizes, for AVX-512 (16 f32 lanes): an 8×32 register tile keeps 16
+// accumulators in zmm registers; 64×64×64 cache tiles of A, B and C fit in
+// L1/L2 together. Measured in TOOLCHAIN.md at ~95% of one core's peak.
+constexpr int64_t kCacheM = 64, kCacheN = 64, kCacheK = 64;
+constexpr int64_t kRegM = 8, kRegN = 32, kRegK = 1;
+// Register-tile width of elementwise epilogues.
+constexpr int64_t kEpilogueN = 32;
+
+/// The loops of a contraction C[.., m, n] += A[.., m, k] · B[.., k, n] by
+/// role. `nInner` is the loop of C's innermost dimension (vector lanes),
+/// `mInner` the m loop nearest to it in C, `kInner` the innermost k loop.
+struct Roles {
+  linalg::ContractionDimensions dims;
+  unsigned a = 0, b = 1;
+  std::optional<unsigned> mInner;
+  unsigned nInner = 0, kInner = 0;
+};
+
+unsigned dimPos(AffineExpr e) { return cast<AffineDimExpr>(e).getPosition(); }
+
+bool allDims(AffineMap map) {
+  return llvm::all_of(map.getResults(), llvm::IsaPred<AffineDimExpr>);
+}
+
+std::optional<Roles> analyze(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  Type elt = getElementTypeOrSelf(op->getResult(0).getType());
+  if (!isa<FloatType>(elt))
+    return std::nullopt;
+  for (AffineMap map : op.getIndexingMapsArray())
+    if (!allDims(map))
+      return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->k.empty())
+    return std::nullopt;
+  Roles r;
+  r.dims = *dims;
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (out.getNumResults() == 0)
+    return std::nullopt;
+  unsigned inner = dimPos(out.getResults().back());
+  if (llvm::is_contained(r.dims.m, inner)) {
+    // C's innermost dimension comes from the first operand: swap roles.
+    std::swap(r.a, r.b);
+    std::swap(r.dims.m, r.dims.n);
+  } else if (!llvm::is_contained(r.dims.n, inner)) {
+    return std::nullopt; // innermost is a batch dimension
+  }
+  r.nInner = inner;
+  for (AffineExpr e : out.getResults())
+    if (llvm::is_contained(r.dims.m, dimPos(e)))
+      r.mInner = dimPos(e);
+  r.kInner = r.dims.k.back();
+  return r;
+}
+
+/// Makes the n loop the innermost dimension of B, by transposing B into a
+/// new tensor if needed: the register kernel then reads rows of B. This is
+/// the packing of `tfm.linear`'s weight (stored as [out, in]).
+void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
+  OpOperand &bOperand = op->getOpOperand(r.b);
+  AffineMap map = op.getMatchingIndexingMap(&bOperand);
+  unsigned rank = map.getNumResults();
+  auto pos = llvm::find_if(map.getResults(),
+                           [&](AffineExpr e) { return dimPos(e) == r.nInner; });
+  unsigned p = pos - map.getResults().begin();
+  if (p + 1 == rank)
+    return;
+  SmallVector<int64_t> perm;
+  for (unsigned i = 0; i < rank; ++i)
+    if (i != p)
+      perm.push_back(i);
+  perm.push_back(p);
+
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Value b = bOperand.get();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, b);
+  SmallVector<OpFoldResult> packedSizes;
+  SmallVector<AffineExpr> packedExprs;
+  for (int64_t i : perm) {
+    packedSizes.push_back(sizes[i]);
+    packedExprs.push_back(map.getResult(i));
+  }
+  // Rows whose length is a multiple of 128 floats are padded by 16: rows a
+  // power of two apart map to the same cache sets and evict each other.
+  SmallVector<OpFoldResult> allocSizes(packedSizes);
+  std::optional<int64_t> rowLength = getConstantIntValue(packedSizes.back());
+  if (rowLength && *rowLength % 128 == 0)
+    allocSizes.back() = rewriter.getIndexAttr(*rowLength + 16);
+  Type elt = getElementTypeOrSelf(b.getType());
+  Value dest = tensor::EmptyOp::create(rewriter, loc, allocSizes, elt);
+  if (allocSizes.back() != packedSizes.back()) {
+    SmallVector<OpFoldResult> zeros(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> ones(rank, rewriter.getIndexAttr(1));
+    dest = tensor::ExtractSliceOp::create(rewriter, loc, dest, zeros,
+                                          packedSizes, ones);
+  }
+  auto transpose = linalg::TransposeOp::create(rewriter, loc, b, dest, perm);
+  Value packed = transpose.getResult()[0];
+  // In 16×16 blocks, so that both the rows read and the rows written stay
+  // in cache.
+  scf::SCFTilingOptions blocks;
+  SmallVector<int64_t> blockSizes(rank, 1);
+  blockSizes[rank - 1] = 16;
+  if (rank >= 2)
+    blockSizes[rank - 2] = 16;
+  blocks.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), blockSizes));
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(transpose.getOperation()), blocks);
+  if (succeeded(tiled)) {
+    rewriter.replaceOp(transpose, tiled->replacements);
+    packed = tiled->replacements[0];
+  }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  maps[r.b] =
+      AffineMap::get(map.getNumDims(), 0, packedExprs, rewriter.getContext());
+  rewriter.modifyOpInPlace(op, [&] {
+    bOperand.set(packed);
+    op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+  });
+}
+
+/// The elementwise op that consumes the whole result of `op` (bias, residual,
+/// activation, scaling), if any: its tile is computed right after the
+/// contraction's tile, while the tile is still in cache.
+linalg::GenericOp findEpilogue(linalg::GenericOp op) {
+  Value result = op->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  OpOperand &use = *result.getUses().begin();
+  auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+  if (!user || !user.hasPureTensorSemantics() ||
+      user.getNumReductionLoops() != 0 || user.getNumDpsInits() != 1 ||
+      !user.isDpsInput(&use))
+    return {};
+  auto type = cast<RankedTensorType>(result.getType());
+  if (user.getNumLoops() != type.getRank() ||
+      !user.getMatchingIndexingMap(&use).isIdentity() ||
+      !user.getMatchingIndexingMap(user.getDpsInitOperand(0)).isIdentity())
+    return {};
+  for (AffineMap map : user.getIndexingMapsArray())
+    if (!map.isProjectedPermutation())
+      return {};
+  return user;
+}
+
+/// Vector sizes for a tiled op: static loop extents, and for dynamic ones
+/// (partial tiles) the tile size, which bounds them; the vectorizer masks.
+std::optional<SmallVector<int64_t>> vectorSizes(linalg::LinalgOp op,
+                                                ArrayRef<int64_t> tileSizes) {
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  for (auto [i, s] : llvm::enumerate(sizes)) {
+    if (!ShapedType::isDynamic(s))
+      continue;
+    if (i >= tileSizes.size() || tileSizes[i] <= 0)
+      return std::nullopt;
+    s = tileSizes[i];
+  }
+  return sizes;
+}
+
+LogicalResult vectorizeOp(RewriterBase &rewriter, linalg::LinalgOp op,
+                          ArrayRef<int64_t> tileSizes) {
+  std::optional<SmallVector<int64_t>> sizes = vectorSizes(op, tileSizes);
+  if (!sizes)
+    return failure();
+  bool isStatic = !op.hasDynamicShape();
+  ArrayRef<int64_t> inputSizes =
+      isStatic ? ArrayRef<int64_t>() : ArrayRef<int64_t>(*sizes);
+  if (failed(linalg::vectorizeOpPrecondition(op, inputSizes)))
+    return failure();
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+      rewriter, op, inputSizes, /*inputScalableVecDims=*/{},
+      /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+      /*assumeDynamicDimsMatchVecSizes=*/false);
+  if (failed(result))
+    return failure();
+  if (op->getNumResults() == 0)
+    rewriter.eraseOp(op);
+  else
+    rewriter.replaceOp(op, result->replacements);
+  return success();
+}
+
+/// Writes `vec` at the origin of `dest`, masked to `dest`'s sizes when they
+/// are not the vector's.
+Value writeVector(OpBuilder &b, Location loc, Value vec, Value dest) {
+  auto vecType = cast<VectorType>(vec.getType());
+  auto destType = cast<RankedTensorType>(dest.getType());
+  unsigned rank = vecType.getRank();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  SmallVector<Value> indices(rank, zero);
+  SmallVector<bool> inBounds(rank, true);
+  if (destType.getShape() == vecType.getShape())
+    return vector::TransferWriteOp::create(b, loc, vec, dest, indices, inBounds)
+        .getResult();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, dest);
+  for (unsigned i = 0; i < rank; ++i)
+    inBounds[i] = destType.getDimSize(i) == vecType.getDimSize(i);
+  Value mask = vector::CreateMaskOp::create(
+      b, loc, VectorType::get(vecType.getShape(), b.getI1Type()), sizes);
+  Operation *write =
+      vector::TransferWriteOp::create(b, loc, vec, dest, indices, inBounds);
+  return vector::maskOperation(b, write, mask)->getResult(0);
+}
+
+/// The register tile as one vector.contract with the op's indexing maps.
+/// Operands are read padded with zeros, so a partial tile needs no mask on
+/// the contraction itself: padded products are zero and padded lanes of
+/// the accumulator are not written back.
+LogicalResult vectorizeContraction(RewriterBase &rewriter, linalg::LinalgOp op,
+                                   ArrayRef<int64_t> tileSizes) {
+  std::optional<SmallVector<int64_t>> sizes = vectorSizes(op, tileSizes);
+  if (!sizes)
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> vectors;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    SmallVector<int64_t> shape = llvm::map_to_vector(
+        map.getResults(), [&](AffineExpr e) { return (*sizes)[dimPos(e)]; });
+    Type elt = getElementTypeOrSelf(operand.get().getType());
+    vectors.push_back(vector::createReadOrMaskedRead(
+        rewriter, loc, operand.get(), VectorType::get(shape, elt),
+        arith::getZeroConstant(rewriter, loc, elt)));
+  }
+  SmallVector<Attribute> iterators = llvm::map_to_vector(
+      op.getIteratorTypesArray(), [&](utils::IteratorType t) -> Attribute {
+        return vector::IteratorTypeAttr::get(
+            rewriter.getContext(), t == utils::IteratorType::parallel
+                                       ? vector::IteratorType::parallel
+                                       : vector::IteratorType::reduction);
+      });
+  Value contract = vector::ContractionOp::create(
+      rewriter, loc, vectors[0], vectors[1], vectors[2], op.getIndexingMaps(),
+      rewriter.getArrayAttr(iterators), vector::CombiningKind::ADD);
+  Value written =
+      writeVector(rewriter, loc, contract, op.getDpsInitOperand(0)->get());
+  rewriter.replaceOp(op, written);
+  return success();
+}
+
+/// Tiles with scf.for loops; returns the tiled op and the loops.
+FailureOr<scf::SCFTilingResult> tileWithFor(RewriterBase &rewriter,
+                                            linalg::LinalgOp op,
+                                            ArrayRef<int64_t> sizes,
+                                            ArrayRef<int64_t> interchange) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  if (!interchange.empty())
+    options.setInterchange(interchange);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  return tiled;
+}
+
+/// Peels the partial last iteration off each loop (innermost first), so
+/// that the full tiles have static sizes and their vector masks fold away.
+void peel(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops) {
+  for (LoopLikeOpInterface loop : llvm::reverse(loops)) {
+    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+    if (!forOp)
+      continue;
+    scf::ForOp partial;
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+  }
+}
+
+struct Contraction {
+  linalg::GenericOp op;
+  Roles roles;
+};
+
+class TileAndVectorize {
+public:
+  TileAndVectorize(func::FuncOp func)
+      : func(func), rewriter(func.getContext()) {}
+
+  LogicalResult run() {
+    // Named contractions (linalg.matmul, batch_matmul, ...) as generics.
+    SmallVector<linalg::LinalgOp> named;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::GenericOp>(op) && analyze(op))
+        named.push_back(op);
+    });
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
+    SmallVector<Contraction> contractions;
+    func.walk([&](linalg::GenericOp op) {
+      // Only top-level ops: a second run leaves tiled code alone.
+      if (op->getParentOfType<scf::ForallOp>())
+        return;
+      if (std::optional<Roles> r = analyze(op))
+        contractions.push_back({op, *r});
+    });
+    for (Contraction &c : contractions)
+      if (failed(tileContraction(c)))
+        return failure();
+    return cleanUp();
+  }
+
+private:
+  LogicalResult tileContraction(Contraction &c) {
+    const Roles &r = c.roles;
+    packB(rewriter, c.op, r);
+    unsigned numLoops = c.op.getNumLoops();
+    AffineMap outMap = c.op.getMatchingIndexingMap(c.op.getDpsInitOperand(0));
+
+    // Level 1: output tiles, on an scf.forall (threads come from it).
+    SmallVector<int64_t> cacheTile(numLoops, 0);
+    for (AffineExpr e : outMap.getResults()) {
+      unsigned d = dimPos(e);
+      cacheTile[d] = d == r.nInner ? kCacheN : d == r.mInner ? kCacheM : 1;
+    }
+    linalg::GenericOp epilogue = findEpilogue(c.op);
+    Operation *root = epilogue ? epilogue.getOperation() : c.op.getOperation();
+    // The epilogue's loop i is C's dimension i.
+    SmallVector<int64_t> rootTile =
+        epilogue ? llvm::map_to_vector(
+                       outMap.getResults(),
+                       [&](AffineExpr e) { return cacheTile[dimPos(e)]; })
+                 : cacheTile;
+    Operation *init = c.op.getDpsInitOperand(0)->get().getDefiningOp();
+    auto initOp = dyn_cast_or_null<linalg::LinalgOp>(init);
+    bool fuseInit = initOp && initOp.getNumReductionLoops() == 0 &&
+                    init->getNumResults() == 1 && init->hasOneUse();
+    Operation *contraction = c.op;
+
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    tiling.setTileSizes(
+        getAsIndexOpFoldResult(rewriter.getContext(), rootTile));
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          Operation *p = producer.getOwner();
+          if (p == contraction || (fuseInit && p == init))
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
+    rewriter.setInsertionPoint(root);
+    FailureOr<scf::SCFTileAndFuseResult> fused =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(root), options);
+    if (failed(fused))
+      return c.op.emitError("tfm: cannot tile this contraction");
+    for (OpResult res : root->getResults())
+      if (Value v = fused->replacements.lookup(res))
+        rewriter.replaceAllUsesWith(res, v);
+
+    linalg::GenericOp tiled;
+    SmallVector<linalg::LinalgOp> others;
+    for (Operation *op : fused->tiledAndFusedOps) {
+      auto generic = dyn_cast<linalg::GenericOp>(op);
+      if (generic && generic.getNumReductionLoops() != 0 && analyze(generic))
+        tiled = generic;
+      else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        others.push_back(linalgOp);
+    }
+    if (!tiled)
+      return c.op.emitError("tfm: contraction was not fused into its tile");
+    // Erase the untiled ops (the contraction, its init, the epilogue).
+    for (Operation *op : llvm::reverse(fused->fusedProducers))
+      if (op->use_empty())
+        rewriter.eraseOp(op);
+    if (root->use_empty())
+      rewriter.eraseOp(root);
+
+    // Level 2: the reduction in cache-sized steps.
+    SmallVector<int64_t> kTile(numLoops, 0);
+    for (unsigned d : r.dims.k)
+      kTile[d] = d == r.kInner ? kCacheK : 1;
+    FailureOr<scf::SCFTilingResult> kTiled =
+        tileWithFor(rewriter, tiled, kTile, {});
+    if (failed(kTiled))
+      return c.op.emitError("tfm: cannot tile the reduction");
+    auto kTiledOp = cast<linalg::LinalgOp>(kTiled->tiledOps.back());
+
+    // Level 3: register tiles, with the reduction loop innermost.
+    SmallVector<int64_t> regTile(numLoops, 0);
+    regTile[r.nInner] = kRegN;
+    if (r.mInner)
+      regTile[*r.mInner] = kRegM;
+    regTile[r.kInner] = kRegK;
+    SmallVector<int64_t> interchange;
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (!llvm::is_contained(r.dims.k, d))
+        interchange.push_back(d);
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (llvm::is_contained(r.dims.k, d))
+        interchange.push_back(d);
+    FailureOr<scf::SCFTilingResult> regTiled =
+        tileWithFor(rewriter, kTiledOp, regTile, interchange);
+    if (failed(regTiled))
+      return c.op.emitError("tfm: cannot tile for registers");
+    auto kernel = cast<linalg::LinalgOp>(regTiled->tiledOps.back());
+    SmallVector<int64_t> kernelSizes(numLoops, 1);
+    kernelSizes[r.nInner] = kRegN;
+    if (r.mInner)
+      kernelSizes[*r.mInner] = kRegM;
+    if (failed(vectorizeContraction(rewriter, kernel, kernelSizes)))
+      return c.op.emitError("tfm: cannot vectorize the register tile");
+    // Peel the m and n loops (not the reduction loop, whose step is 1).
+    SmallVector<LoopLikeOpInterface> regLoops(regTiled->loops);
+    if (!regLoops.empty())
+      regLoops.pop_back();
+    peel(rewriter, regLoops);
+
+    // Epilogue and initialization: rows of kEpilogueN lanes.
+    for (linalg::LinalgOp op : others)
+      if (failed(tileElementwise(op)))
+        return failure();
+    return success();
+  }
+
+  /// Tiles an epilogue into rows of kEpilogueN lanes and peels the partial
+  /// row; full rows are vectorized once canonicalization made them static.
+  /// (Masked vectorization of ops with broadcast operands builds malformed
+  /// mask types in MLIR 22, so partial rows of dynamic size stay scalar.)
+  LogicalResult tileElementwise(linalg::LinalgOp op) {
+    if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0)
+      return success(); // left to the loop lowering
+    AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    if (!out.isPermutation() || out.getNumResults() == 0)
+      return success();
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<int64_t> sizes(numLoops, 1);
+    sizes[dimPos(out.getResults().back())] = kEpilogueN;
+    FailureOr<scf::SCFTilingResult> tiled =
+        tileWithFor(rewriter, op, sizes, {});
+    if (failed(tiled))
+      return op.emitError("tfm: cannot tile an epilogue");
+    peel(rewriter, tiled->loops);
+    return success();
+  }
+
+  /// Vectorizes the elementwise ops of the output tiles whose shapes are
+  /// static (full rows, and partial rows of static size).
+  void vectorizeStaticElementwise() {
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->getParentOfType<scf::ForallOp>() &&
+          op.getNumReductionLoops() == 0 && !op.hasDynamicShape() &&
+          op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops)
+      (void)vectorizeOp(rewriter, op, {});
+  }
+
+  LogicalResult canonicalize(bool withVectorFolds) {
+    MLIRContext *ctx = func.getContext();
+    // Masked transfers as transfers with mask operands, first: folding
+    // tensor.cast into a masked transfer_write would put the cast inside
+    // the vector.mask region, which takes one op only.
+    RewritePatternSet maskPatterns(ctx);
+    vector::populateVectorMaskLoweringPatternsForSideEffectingOps(maskPatterns);
+    if (failed(applyPatternsGreedily(func, std::move(maskPatterns))))
+      return func.emitError("tfm: mask lowering did not converge");
+    RewritePatternSet patterns(ctx);
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    if (withVectorFolds) {
+      // Transfers read and write the loop-carried tiles directly, so that
+      // the accumulators' reads and writes meet and can be hoisted.
+      tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+      tensor::populateFoldTensorSubsetOpPatterns(patterns);
+    }
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return func.emitError("tfm: contraction cleanup did not converge");
+    return success();
+  }
+
+  LogicalResult cleanUp() {
+    if (failed(canonicalize(false)))
+      return failure();
+    vectorizeStaticElementwise();
+    if (failed(canonicalize(true)))
+      return failure();
+    // Innermost loops first, so that hoisted accumulators move outward.
+    SmallVector<scf::ForOp> loops;
+    func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops) {
+      moveLoopInvariantCode(loop);
+      hoistLoopInvariantSubsets(rewriter, loop);
+    }
+    return canonicalize(true);
+  }
+  func::FuncOp func;
+  IRRewriter rewriter;
+};
+
+struct TfmTileAndVectorizeContractionsPass
+    : tfm::impl::TfmTileAndVectorizeContractionsBase<
+          TfmTileAndVectorizeContractionsPass> {
+  void runOnOperation() override {
+    if (failed(TileAndVectorize(getOperation()).run()))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,141 @@
+// RUN: tfm-opt %s -tfm-tile-and-vectorize-contractions -cse -split-input-file | FileCheck %s
+
+// A static matmul: 64×64 output tiles on an scf.forall with the zero fill
+// fused into them, the reduction in steps of 64, 8×32 register tiles as one
+// vector.contract whose accumulator is read before the reduction loop,
+// carried through it in registers and written after it.
+// CHECK-LABEL: func.func @matmul(
+// CHECK-NOT:     linalg.
+// CHECK:         scf.forall ({{.*}}) = (0) to (128) step (64)
+// CHECK:           vector.transfer_write %{{.*}} : vector<1x32xf32>, tensor<64x64xf32>
+// CHECK:           scf.for %{{.*}} = %c0 to %c96 step %c64
+// CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c8
+// CHECK:               scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK:                 %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<64x64xf32>, vector<8x32xf32>
+// CHECK:                 %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[IT:.+]] = %[[ACC]]) -> (vector<8x32xf32>)
+// CHECK-NOT:               tensor<64x64xf32>
+// CHECK:                   vector.transfer_read {{.*}} vector<8x1xf32>
+// CHECK:                   vector.transfer_read {{.*}} vector<1x32xf32>
+// CHECK:                   %[[C:.+]] = vector.contract {{.*}} %[[IT]] : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK:                   scf.yield %[[C]]
+// CHECK:                 vector.transfer_write %[[SUM]]
+// CHECK:         scf.forall.in_parallel
+func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x64xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128x64xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<128x64xf32>) -> tensor<128x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<128x96xf32>, tensor<96x64xf32>) outs(%f : tensor<128x64xf32>) -> tensor<128x64xf32>
+  return %0 : tensor<128x64xf32>
+}
+
+// -----
+
+// Sizes that are not multiples of the tiles (77 rows, 40 columns): the
+// full 8×32 register tiles are peeled off unmasked, the rest use masks.
+// CHECK-LABEL: func.func @batch_matmul_remainders(
+// CHECK:         scf.forall ({{.*}}) = (0, 0) to (3, 77) step (1, 64)
+// CHECK:           %[[FULL:.+]] = affine.apply
+// CHECK:           scf.for %[[I:.+]] = %c0 to %[[FULL]] step %c8
+// CHECK:             vector.transfer_read {{.*}} {in_bounds = [true, true, true]} : tensor<1x?x40xf32>, vector<1x8x32xf32>
+// CHECK:             vector.contract
+// CHECK:             vector.transfer_read {{.*}}, %{{.*}}, %{{.*}} {{.*}} : tensor<1x8x8xf32>, vector<1x8x32xf32>
+// CHECK:             vector.contract
+// CHECK:           scf.for %{{.*}} = %[[FULL]] to
+// CHECK:             vector.create_mask
+// CHECK:             vector.contract
+// CHECK:             vector.transfer_write {{.*}}, %{{.*}} {in_bounds = [true, false, true]}
+func.func @batch_matmul_remainders(%a: tensor<3x77x16xf32>, %b: tensor<3x16x40xf32>, %c: tensor<3x77x40xf32>) -> tensor<3x77x40xf32> {
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<3x77x16xf32>, tensor<3x16x40xf32>) outs(%c : tensor<3x77x40xf32>) -> tensor<3x77x40xf32>
+  return %0 : tensor<3x77x40xf32>
+}
+
+// -----
+
+// tfm.linear's form (x·Wᵀ + b, W stored [out, in]) followed by a ReLU: W is
+// transposed once, in 16×16 blocks, into [in, out] rows; the bias broadcast
+// and the ReLU are fused into the output tiles (vectorized rows of 32);
+// nothing is left at the top level but the transpose and the forall.
+// CHECK-LABEL: func.func @linear_relu(
+// CHECK:         %[[WT:.+]] = scf.for {{.*}} -> (tensor<20x40xf32>)
+// CHECK:           scf.for {{.*}} step %c16
+// CHECK:             linalg.transpose ins(%{{.*}} : tensor<?x?xf32>) outs(%{{.*}} : tensor<?x?xf32>) permutation = [1, 0]
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.forall ({{.*}}) = (0, 0) to (%{{.*}}, 77) step (1, 64)
+// CHECK:           vector.transfer_read %{{.*}} : tensor<40xf32>, vector<1x1x32xf32>
+// CHECK:           vector.transfer_read %[[WT]]{{.*}} : tensor<20x40xf32>, vector<1x32xf32>
+// CHECK:           vector.contract
+// CHECK:           arith.maximumf %{{.*}} : vector<1x1x32xf32>
+// CHECK:         scf.forall.in_parallel
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+#x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#w = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+#o = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+#bias = affine_map<(d0, d1, d2) -> (d2)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @linear_relu(%x: tensor<?x77x20xf32>, %w: tensor<40x20xf32>, %b: tensor<40xf32>) -> tensor<?x77x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x77x20xf32>
+  %e = tensor.empty(%n) : tensor<?x77x40xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b : tensor<40xf32>) outs(%e : tensor<?x77x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<?x77x40xf32>
+  %mm = linalg.generic {indexing_maps = [#x, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x77x20xf32>, tensor<40x20xf32>) outs(%init : tensor<?x77x40xf32>) {
+  ^bb0(%a: f32, %bb: f32, %acc: f32):
+    %p = arith.mulf %a, %bb : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x77x40xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%mm : tensor<?x77x40xf32>) outs(%e : tensor<?x77x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x77x40xf32>
+  return %r : tensor<?x77x40xf32>
+}
+
+// -----
+
+// A weight with rows of 512 floats: its packed copy has rows of 528 (rows
+// a power of two apart would evict each other from the caches).
+// CHECK-LABEL: func.func @linear_padded_rows(
+// CHECK:         %[[BUF:.+]] = tensor.empty() : tensor<64x528xf32>
+// CHECK:         %[[ROWS:.+]] = tensor.extract_slice %[[BUF]][0, 0] [64, 512] [1, 1]
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[ROWS]]) -> (tensor<64x512xf32>)
+// CHECK:         scf.forall
+// CHECK:           vector.contract
+#x2 = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w2 = affine_map<(d0, d1, d2) -> (d1, d2)>
+#o2 = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @linear_padded_rows(%x: tensor<16x64xf32>, %w: tensor<512x64xf32>, %init: tensor<16x512xf32>) -> tensor<16x512xf32> {
+  %0 = linalg.generic {indexing_maps = [#x2, #w2, #o2], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<16x64xf32>, tensor<512x64xf32>) outs(%init : tensor<16x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x512xf32>
+  return %0 : tensor<16x512xf32>
+}
+
+// -----
+
+// Not a contraction (a row sum): left alone.
+// CHECK-LABEL: func.func @row_sum(
+// CHECK-NOT:     scf.forall
+// CHECK-NOT:     vector.
+// CHECK:         linalg.reduce
+func.func @row_sum(%a: tensor<8x8xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %0 = linalg.reduce ins(%a : tensor<8x8xf32>) outs(%e : tensor<8xf32>) dimensions = [1]
+    (%x: f32, %acc: f32) {
+      %s = arith.addf %x, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %0 : tensor<8xf32>
+}
