@@ -16,10 +16,13 @@ using namespace mlir;
 using namespace mlir::tfm;
 
 // Stage 1: decompose multi-head attention (so attention masks and the causal
-// flag meet the canonicalizer), then lower every tfm op to linalg.
-static constexpr const char *kTfmToLinalg =
+// flag meet the canonicalizer), then lower every tfm op to linalg. From -O2
+// on, attention first becomes fused flash-style loops (kFuseAttention).
+static constexpr const char *kDecompose =
     "tfm-decompose-multi-head-attention,"
-    "canonicalize,"
+    "canonicalize,";
+static constexpr const char *kFuseAttention = "tfm-fuse-attention,";
+static constexpr const char *kTfmToLinalg =
     "tfm-lower-to-linalg,"
     "func.func(convert-elementwise-to-linalg),"
     "canonicalize,cse,"
@@ -28,22 +31,28 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops. Threads come only from the
-// scf.forall tile loops of the codegen passes (from -O2 on): with OpenMP the
-// outermost one of each nest becomes an scf.parallel, otherwise all become
-// sequential loops. Each iteration writes its own part of the output and
+// temporaries, and lower linalg to loops. Threads come from scf.forall tile
+// loops (from -O2 on): those of the codegen passes, and rows of every other
+// linalg op (tfm-tile-rows-for-threads); with OpenMP the outermost forall of
+// each nest becomes an scf.parallel, otherwise all become sequential loops. Each iteration writes its own part of the output and
 // keeps its reductions sequential, so results do not depend on the number
 // of threads.
-static constexpr const char *kBufferize =
+static constexpr const char *kFuseElementwise =
     "func.func(linalg-fuse-elementwise-ops),"
-    "canonicalize,cse,"
+    "canonicalize,cse,";
+static constexpr const char *kTileRowsForThreads =
+    "func.func(tfm-tile-rows-for-threads),canonicalize,";
+static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,";
 static constexpr const char *kForallToThreads =
     "func.func(tfm-map-forall-to-threads),";
 static constexpr const char *kForallToLoops = "func.func(scf-forall-to-for),";
+// Scratch tiles of forall bodies (fused attention) leave the loops that
+// are sequential now (see tfm-hoist-loop-allocas).
 static constexpr const char *kLinalgToLoops =
+    "func.func(tfm-hoist-loop-allocas),"
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 
 // From -O2 on: named ops become generics so that one pass can relax the
@@ -71,6 +80,7 @@ static constexpr const char *kLoopsToLLVM =
     "lower-affine,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
+    "convert-vector-to-llvm,"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-arith-to-llvm,"
@@ -86,9 +96,12 @@ static LogicalResult addStage(OpPassManager &pm, const std::string &pipeline) {
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
-LogicalResult mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
-                                                  const LoweringOptions &) {
-  return addStage(pm, kTfmToLinalg);
+LogicalResult
+mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
+                                    const LoweringOptions &options) {
+  return addStage(pm, std::string(kDecompose) +
+                          (options.optLevel >= 2 ? kFuseAttention : "") +
+                          kTfmToLinalg);
 }
 
 LogicalResult
@@ -97,9 +110,10 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   bool optimize = options.optLevel >= 2;
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
-  return addStage(pm, std::string(kBufferize) +
-                          (options.useOpenMP() ? kForallToThreads
-                                               : kForallToLoops) +
+  bool threads = options.useOpenMP();
+  return addStage(pm, std::string(kFuseElementwise) +
+                          (threads ? kTileRowsForThreads : "") + kBufferize +
+                          (threads ? kForallToThreads : kForallToLoops) +
                           kLinalgToLoops);
 }
 

@@ -301,10 +301,11 @@ LogicalResult MultiHeadAttentionOp::verify() {
             expectShape(named("packed in_proj bias", biases[0]), {3 * embed})))
       return failure();
   } else if (biases.size() == 3) {
-    for (auto [name, bias] :
-         llvm::zip(ArrayRef<StringRef>{"query in_proj bias", "key in_proj bias",
-                                       "value in_proj bias"},
-                   biases))
+    // A named array: an ArrayRef of a braced list inside the range
+    // expression would dangle (stack-use-after-scope).
+    const StringRef names[] = {"query in_proj bias", "key in_proj bias",
+                               "value in_proj bias"};
+    for (auto [name, bias] : llvm::zip(names, biases))
       if (failed(expectShape(named(name, bias), {embed})))
         return failure();
   } else if (!biases.empty()) {
