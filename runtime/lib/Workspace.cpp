@@ -17,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <string>
 #include <vector>
 
 namespace {
@@ -44,6 +45,16 @@ static_assert(sizeof(BlockHeader) <= kHeaderBytes);
 // ever seen.
 constexpr unsigned kNumClasses = 64;
 
+// Compiled code does not check its allocations: running out of memory is
+// reported here, as a one-line error and exit code 2, instead of a crash.
+[[noreturn]] void outOfMemory(size_t size) {
+  std::string message = "out of memory: cannot allocate " +
+                        std::to_string(size) +
+                        " bytes for the compiled code's buffers";
+  tfm_runtime_check_failed(message.c_str());
+  std::abort(); // not reached: the runtime exits
+}
+
 class WorkspacePool {
 public:
   void *allocate(size_t alignment, size_t size) {
@@ -51,7 +62,7 @@ public:
     while (header < alignment)
       header *= 2;
     if (size > SIZE_MAX / 2 - header)
-      return nullptr;
+      outOfMemory(size);
     unsigned sizeClass = 0;
     size_t capacity = size;
     if (size >= kPooledMinBytes) {
@@ -62,7 +73,7 @@ public:
     }
     void *base = std::aligned_alloc(header, header + roundUp(capacity, header));
     if (!base)
-      return nullptr;
+      outOfMemory(size);
     return place(base, sizeClass, header);
   }
 
