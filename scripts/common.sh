@@ -9,7 +9,8 @@ LLVM_ROOT=/usr/lib/llvm-22
 
 # Debian 12 packages the build needs (LLVM/MLIR 22 come from Debian's archive).
 TFM_BUILD_PACKAGES=(cmake ninja-build clang-22 lld-22 llvm-22-dev llvm-22-tools
-                    libmlir-22-dev mlir-22-tools libfmt-dev python3-numpy)
+                    libmlir-22-dev mlir-22-tools libomp-22-dev libfmt-dev
+                    python3-numpy)
 
 # Installs the packages that are not installed yet (apt-get update first, as
 # a fresh machine's package lists are empty).

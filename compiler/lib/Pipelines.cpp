@@ -16,10 +16,12 @@ using namespace mlir;
 using namespace mlir::tfm;
 
 // Stage 1: decompose multi-head attention (so attention masks and the causal
-// flag meet the canonicalizer), then lower every tfm op to linalg.
+// flag meet the canonicalizer), then lower every tfm op to linalg. From -O2
+// on, attention first becomes fused flash-style loops (kFuseAttention).
+static constexpr const char *kDecompose = "tfm-decompose-multi-head-attention,"
+                                          "canonicalize,";
+static constexpr const char *kFuseAttention = "tfm-fuse-attention,";
 static constexpr const char *kTfmToLinalg =
-    "tfm-decompose-multi-head-attention,"
-    "canonicalize,"
     "tfm-lower-to-linalg,"
     "func.func(convert-elementwise-to-linalg),"
     "canonicalize,cse,"
@@ -28,35 +30,34 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops: sequential loops at -O0/-O1;
-// from -O2 on, the outermost parallel loop of each nest becomes an
-// scf.parallel (through affine loops, which keep the loop order of the
-// linalg op, so inner loops still run along contiguous rows).
-// Reductions stay sequential inside each parallel iteration, so results do
-// not depend on the number of threads.
+// temporaries, and lower linalg to loops. Threads come from scf.forall tile
+// loops (from -O2 on): those of the codegen passes, and rows of every other
+// linalg op (tfm-tile-rows-for-threads); with OpenMP the outermost forall of
+// each nest becomes an scf.parallel, otherwise all become sequential loops.
+// Each iteration writes its own part of the output and keeps its reductions
+// sequential, so results do not depend on the number of threads.
 static constexpr const char *kFuseElementwise =
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,";
+static constexpr const char *kTileRowsForThreads =
+    "func.func(tfm-tile-rows-for-threads),canonicalize,";
 // From -O2 on, before bufferization: matmul-like ops tiled for caches and
-// registers and vectorized, with their epilogues fused; math functions as
-// polynomials so that they vectorize.
+// registers and vectorized, with their epilogues fused.
 static constexpr const char *kTileAndVectorize =
     "func.func(tfm-tile-and-vectorize-contractions),"
-    "func.func(tfm-approximate-math),"
     "canonicalize,cse,";
 static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,";
-static constexpr const char *kForallToLoops = "func.func(scf-forall-to-for),";
 static constexpr const char *kForallToThreads =
     "func.func(tfm-map-forall-to-threads),";
-static constexpr const char *kSequentialLoops =
+static constexpr const char *kForallToLoops = "func.func(scf-forall-to-for),";
+// Scratch tiles of forall bodies (fused attention) leave the loops that
+// are sequential now (see tfm-hoist-loop-allocas).
+static constexpr const char *kLinalgToLoops =
+    "func.func(tfm-hoist-loop-allocas),"
     "func.func(convert-linalg-to-loops),canonicalize,cse";
-static constexpr const char *kParallelLoops =
-    "func.func(convert-linalg-to-affine-loops),"
-    "func.func(affine-parallelize{max-nested=1}),"
-    "lower-affine,canonicalize,cse";
 
 // From -O2 on: named ops become generics so that one pass can relax the
 // summation order of every reduction (see tfm-reassociate-reductions).
@@ -64,7 +65,7 @@ static constexpr const char *kRelaxReductions =
     "func.func(linalg-generalize-named-ops),"
     "tfm-reassociate-reductions";
 
-// Stage 3: parallel loops become OpenMP worksharing loops (from -O2 on); C
+// Stage 3: parallel loops become OpenMP worksharing loops; C
 // wrappers for the runtime's ABI are requested before libm declarations
 // appear (those keep their plain C names); memref ops are finalized before
 // the scf loops nested in OpenMP regions turn into blocks (an alloca scope
@@ -72,6 +73,10 @@ static constexpr const char *kRelaxReductions =
 // its argument) become allocations and copies; then everything goes to the
 // LLVM dialect. Strided copies call memrefCopy, which the runtime provides.
 static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
+// From -O2 on: exp, erf and tanh become inline polynomials (see
+// tfm-approximate-math) so that LLVM can vectorize softmax and GELU loops.
+static constexpr const char *kApproximateMath =
+    "func.func(tfm-approximate-math),";
 // Vector ops (from the codegen passes) to 1-D vector ops, in stages, before
 // any loop moves into an OpenMP region.
 static constexpr const char *kLowerVectors = "func.func(tfm-lower-vectors),";
@@ -80,9 +85,9 @@ static constexpr const char *kLoopsToLLVM =
     "convert-bufferization-to-memref,"
     "expand-strided-metadata,"
     "lower-affine,"
-    "convert-vector-to-llvm,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
+    "convert-vector-to-llvm,"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-arith-to-llvm,"
@@ -98,9 +103,12 @@ static LogicalResult addStage(OpPassManager &pm, const std::string &pipeline) {
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
-LogicalResult mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
-                                                  const LoweringOptions &) {
-  return addStage(pm, kTfmToLinalg);
+LogicalResult
+mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
+                                    const LoweringOptions &options) {
+  return addStage(pm, std::string(kDecompose) +
+                          (options.optLevel >= 2 ? kFuseAttention : "") +
+                          kTfmToLinalg);
 }
 
 LogicalResult
@@ -109,23 +117,20 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   bool optimize = options.optLevel >= 2;
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
-  // The tile loops (scf.forall) carry the threads; the affine path of
-  // kParallelLoops cannot take linalg ops nested in scf loops.
-  if (optimize)
-    return addStage(
-        pm, std::string(kFuseElementwise) + kTileAndVectorize + kBufferize +
-                (options.useOpenMP() ? kForallToThreads : kForallToLoops) +
-                kSequentialLoops);
+  bool threads = options.useOpenMP();
   return addStage(
-      pm, std::string(kFuseElementwise) + kBufferize +
-              (options.useOpenMP() ? kParallelLoops : kSequentialLoops));
+      pm, std::string(kFuseElementwise) + (optimize ? kTileAndVectorize : "") +
+              (threads ? kTileRowsForThreads : "") + kBufferize +
+              (threads ? kForallToThreads : kForallToLoops) + kLinalgToLoops);
 }
 
 LogicalResult
 mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
-  return addStage(pm, std::string(kLowerVectors) +
-                          (options.useOpenMP() ? kOpenMP : "") + kLoopsToLLVM);
+  return addStage(pm,
+                  std::string(options.optLevel >= 2 ? kApproximateMath : "") +
+                      kLowerVectors + (options.useOpenMP() ? kOpenMP : "") +
+                      kLoopsToLLVM);
 }
 
 LogicalResult
@@ -141,10 +146,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("Optimization level 0-3"),
                             llvm::cl::init(3)};
-  Option<bool> parallel{*this, "parallel",
-                        llvm::cl::desc("OpenMP threads from -O2 on"),
-                        llvm::cl::init(false)};
-  LoweringOptions get() const { return {optLevel, parallel}; }
+  Option<bool> openmp{*this, "openmp",
+                      llvm::cl::desc("Run tile loops on OpenMP threads "
+                                     "from -O2 on"),
+                      llvm::cl::init(true)};
+  LoweringOptions get() const { return {optLevel, openmp}; }
 };
 } // namespace
 

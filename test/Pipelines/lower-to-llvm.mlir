@@ -6,11 +6,19 @@
 // RUN:   --implicit-check-not=bufferization. --implicit-check-not=scf. \
 // RUN:   --implicit-check-not=func.func --implicit-check-not=func.return \
 // RUN:   --implicit-check-not=func.call --implicit-check-not=unrealized_conversion_cast \
-// RUN:   --implicit-check-not=_mlir_ciface_erff --implicit-check-not=@erff
+// RUN:   --implicit-check-not=@erff \
+// RUN:   --implicit-check-not=llvm.intr.exp
 //
-// -O0/-O1 call libm for erf and exp instead of polynomials (-O2 on).
-// RUN: tfm-opt %s --tfm-lower-to-llvm=opt-level=1 | FileCheck %s --check-prefix=LIBM \
+// At -O1, erf and exp stay calls to libm (or LLVM's intrinsic); from -O2 on
+// they are inline polynomials (tfm-approximate-math), which LLVM vectorizes.
+// libm functions keep their plain C names (no _mlir_ciface_ wrapper).
+// RUN: tfm-opt %s --tfm-lower-to-llvm="opt-level=1" | FileCheck %s --check-prefix=LIBM \
 // RUN:   --implicit-check-not=_mlir_ciface_erff
+// LIBM:        llvm.func @erff(f32) -> f32
+// LIBM-LABEL:  llvm.func @ffn_block(
+// LIBM:          llvm.call @erff
+// LIBM-LABEL:  llvm.func @causal_attention(
+// LIBM:          llvm.intr.exp
 //
 // The three stages run one after the other give the same result.
 // RUN: tfm-opt %s --tfm-to-linalg --tfm-linalg-to-loops --tfm-loops-to-llvm \
@@ -27,13 +35,6 @@
 // when the leading dimensions were collapsed), gelu, a residual arith.addf
 // on tensors and layer_norm.
 //
-// libm functions keep their plain C names (no _mlir_ciface_ wrapper); from
-// -O2 on, erf is a polynomial (FMAs) that vectorizes.
-// LIBM:        llvm.func @erff(f32) -> f32
-// LIBM-LABEL:  llvm.func @ffn_block(
-// LIBM:          llvm.call @erff
-// LIBM-LABEL:  llvm.func @causal_attention(
-// LIBM:          llvm.intr.exp
 // LLVM-LABEL:  llvm.func @ffn_block(
 // LLVM-SAME:     -> !llvm.struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>
 // LLVM:          llvm.call @malloc
@@ -76,27 +77,28 @@ func.func @ffn_block(%x: tensor<?x?x16xf32>, %w1: tensor<32x16xf32>, %b1: tensor
 
 // Attention with a materialized causal mask, then a softmax: the
 // canonicalizer folds the mask into the causal flag, so no i1 tensor is
-// ever built.
+// ever built, and (at the default -O3) the attention is fused: vector FMAs
+// and a polynomial exp, no call to expf.
 //
 // LLVM-LABEL:  llvm.func @causal_attention(
 // LLVM-SAME:     -> !llvm.struct<(ptr, ptr, i64, array<4 x i64>, array<4 x i64>)>
-// LLVM:          llvm.intr.fma
+// LLVM-NOT:      @expf
+// LLVM:          llvm.intr.fma({{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // LLVM:          llvm.return
 // LLVM-LABEL:  llvm.func @_mlir_ciface_causal_attention(
 // LLVM:          llvm.call @causal_attention(
 //
 // LINALG-LABEL: func.func @causal_attention
-// LINALG-NOT:     xi1>
-// LINALG:         linalg.index 2
-// LINALG-NEXT:    linalg.index 3
-// LINALG-NEXT:    arith.cmpi sle
-// LINALG-NOT:     xi1>
+// LINALG-NOT:     tensor<{{.*}}xi1>
+// LINALG:         scf.forall
+// LINALG:         vector.fma
+// LINALG-NOT:     tensor<{{.*}}xi1>
 // LINALG:         return
 //
 // LOOPS-LABEL: func.func @causal_attention
 // LOOPS-SAME:    -> memref<1x2x4x8xf32>
 // LOOPS:         scf.for
-// LOOPS:         math.fma
+// LOOPS:         vector.fma
 // LOOPS:         return
 func.func @causal_attention(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>,
                             %v: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {

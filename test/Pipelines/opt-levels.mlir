@@ -8,7 +8,7 @@
 // O1-NOT: fastmath
 // O1-NOT: vector.
 // O2-LABEL: func.func @linear
-// O2: scf.forall
+// O2: scf.parallel
 // O2: vector.contract
 func.func @linear(%x: tensor<?x8xf32>, %w: tensor<16x8xf32>) -> tensor<?x16xf32> {
   %0 = tfm.linear %x, %w : tensor<?x8xf32>, tensor<16x8xf32> -> tensor<?x16xf32>

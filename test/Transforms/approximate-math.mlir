@@ -1,27 +1,27 @@
-// RUN: tfm-opt %s -tfm-approximate-math -split-input-file | FileCheck %s
+// RUN: tfm-opt %s --tfm-approximate-math | FileCheck %s
 
-// GELU's erf and softmax's exp become arithmetic (no libm call), on
-// scalars and on vectors alike.
-// CHECK-LABEL: func.func @erf_exp(
-// CHECK-NOT:     math.erf
+// exp, erf and tanh become inline arithmetic (no libm call left), on
+// scalars and vectors alike.
+// CHECK-LABEL: func.func @approximated
 // CHECK-NOT:     math.exp
-// CHECK:         math.fma {{.*}} : f32
+// CHECK-NOT:     math.erf
+// CHECK-NOT:     math.tanh
 // CHECK:         math.fma {{.*}} : vector<16xf32>
-// CHECK-NOT:     math.erf
-// CHECK-NOT:     math.exp
 // CHECK:         return
-func.func @erf_exp(%x: f32, %v: vector<16xf32>) -> (f32, vector<16xf32>) {
-  %0 = math.erf %x : f32
-  %1 = math.exp %v : vector<16xf32>
-  return %0, %1 : f32, vector<16xf32>
+func.func @approximated(%x: f32, %v: vector<16xf32>) -> (f32, vector<16xf32>, f32) {
+  %a = math.exp %x : f32
+  %b = math.erf %v : vector<16xf32>
+  %c = math.tanh %x : f32
+  return %a, %b, %c : f32, vector<16xf32>, f32
 }
 
-// -----
-
-// f64 has no approximation here: left to libm.
-// CHECK-LABEL: func.func @erf_f64(
-// CHECK:         math.erf {{.*}} : f64
-func.func @erf_f64(%x: f64) -> f64 {
-  %0 = math.erf %x : f64
-  return %0 : f64
+// sin and cos stay libm calls: positional encodings pass arguments in the
+// thousands, beyond the approximations' reduced range.
+// CHECK-LABEL: func.func @kept
+// CHECK:         math.sin
+// CHECK:         math.cos
+func.func @kept(%x: f32) -> (f32, f32) {
+  %s = math.sin %x : f32
+  %c = math.cos %x : f32
+  return %s, %c : f32, f32
 }

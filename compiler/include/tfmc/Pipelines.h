@@ -16,12 +16,11 @@ namespace mlir::tfm {
 /// Options shared by the pipelines (and tfmc's -O flags).
 struct LoweringOptions {
   unsigned optLevel = 3;
-  /// From -O2 on, run the outermost parallel loops with OpenMP threads.
-  /// Off by default: the outlined OpenMP regions currently vectorize worse
-  /// (MHA d=512 S=128: 7.8 ms sequential, 13 ms with OpenMP at 1 thread).
-  bool parallel = false;
+  /// From -O2 on, run the codegen passes' outermost tile loops (scf.forall)
+  /// on OpenMP threads; executables then link LLVM's libomp.
+  bool openmp = true;
 
-  bool useOpenMP() const { return optLevel >= 2 && parallel; }
+  bool useOpenMP() const { return optLevel >= 2 && openmp; }
 };
 
 /// tfm -> linalg, tensor, arith and math on tensors (`--emit=linalg`).

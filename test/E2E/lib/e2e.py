@@ -244,6 +244,77 @@ def attention_additive_scaled(rng):
     return Expect("attention_additive_scaled", [q, k, v, bias], ref, 1e-4)
 
 
+# Shapes that do not fit the fused lowering's blocks (-O2 and above): odd
+# sequence lengths, head dims that are not powers of two, Sq != Skv, and
+# masks that hide every key of some queries.
+
+@case
+def fused_cross(rng):
+    # B=2, H=3, Sq=77, Skv=130, D=40 (all dynamic in the entry point).
+    q, k, v = randn(rng, 2, 3, 77, 40), randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 130, 40)
+    return Expect("fused_dynamic", [q, k, v], reference_attention(q, k, v), 1e-4)
+
+
+@case
+def fused_causal_130(rng):
+    q, k, v = randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 130, 40)
+    return Expect("fused_causal", [q, k, v],
+                  reference_attention(q, k, v, causal=True), 1e-4)
+
+
+@case
+def fused_causal_cross(rng):
+    # Sq > Skv: the first Sq - Skv queries see no key and give zeros.
+    q, k, v = randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 77, 40), randn(rng, 2, 3, 77, 40)
+    return Expect("fused_causal", [q, k, v],
+                  reference_attention(q, k, v, causal=True), 1e-4)
+
+
+@case
+def fused_causal_decode(rng):
+    # One query against a cache of 77 keys sees them all.
+    q, k, v = randn(rng, 2, 3, 1, 40), randn(rng, 2, 3, 77, 40), randn(rng, 2, 3, 77, 40)
+    return Expect("fused_causal", [q, k, v],
+                  reference_attention(q, k, v, causal=True), 1e-4)
+
+
+@case
+def fused_masked_rows(rng):
+    # A per-query i1 mask [B, 1, Sq, Skv] with causal, D=96 and Dv=24;
+    # some queries see no key.
+    q, k, v = randn(rng, 2, 3, 77, 96), randn(rng, 2, 3, 130, 96), randn(rng, 2, 3, 130, 24)
+    keep = rng.random((2, 1, 77, 130)) > 0.4
+    keep[0, 0, 5, :] = False
+    keep[1, 0, 70:, :] = False
+    ref = reference_attention(q, k, v, keep, causal=True)
+    return Expect("fused_masked", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def fused_key_padding(rng):
+    # A key-padding mask [B, 1, 1, Skv]; batch 1 hides every key.
+    q, k, v = randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 77, 40), randn(rng, 2, 3, 77, 40)
+    keep = np.ones((2, 1, 1, 77), dtype=bool)
+    keep[0, 0, 0, 60:] = False
+    keep[1] = False
+    ref = reference_attention(q, k, v, keep)
+    return Expect("fused_key_padding", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def fused_additive(rng):
+    # An additive [Sq, Skv] mask with -inf, scale given, row 3 fully hidden.
+    q, k, v = randn(rng, 2, 3, 77, 40), randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 130, 40)
+    bias = randn(rng, 77, 130)
+    bias[rng.random((77, 130)) > 0.7] = -np.inf
+    bias[3, :] = -np.inf
+    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
+    scores = qd @ kd.transpose(-1, -2) * 0.2 + t(bias).double()
+    probs = torch.softmax(scores, -1).nan_to_num(0.0)
+    return Expect("fused_additive", [q, k, v, bias],
+                  (probs @ vd).float().numpy(), 1e-4)
+
+
 def mha_module(rng, embed, heads, kdim=None, vdim=None):
     torch.manual_seed(int(rng.integers(1 << 31)))
     return torch.nn.MultiheadAttention(embed, heads, batch_first=True,

@@ -54,6 +54,47 @@ def TfmReassociateReductions : Pass<"tfm-reassociate-reductions"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def TfmApproximateMath : Pass<"tfm-approximate-math"> {
+  let summary = "Replace exp, erf and tanh by inline polynomial approximations";
+  let description = [{
+    Rewrites f32 `math.exp`, `math.erf` and `math.tanh` (scalar or vector)
+    into MLIR's polynomial approximations: straight-line arithmetic that LLVM
+    can vectorize, where libm calls (`expf`, `erff`) keep every loop that
+    contains them scalar. The approximations are accurate to a few ulp
+    (erf to about 1e-7 absolute). Used from -O2 on; `math.sin` and `math.cos`
+    are left to libm, since positional encodings take arguments far outside
+    the approximations' reduced range.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def TfmTileRowsForThreads : Pass<"tfm-tile-rows-for-threads"> {
+  let summary = "Split the outer parallel loops of linalg ops into scf.forall";
+  let description = [{
+    On tensors, before bufferization: every linalg op that is not already
+    inside an `scf.forall` (elementwise ops, layer norms, softmaxes,
+    transposes, and contractions no codegen pass tiled) has its leading
+    parallel loops tiled by 1 into an `scf.forall`, keeping its innermost
+    loop (and any reduction) whole in each iteration. `tfm-map-forall-to-threads`
+    then runs the iterations on OpenMP threads. Each iteration computes its
+    rows exactly as the untiled op would, so results do not depend on the
+    number of threads. Ops with fewer than `min-elements` iterations in all
+    (when static) are left alone: forking threads would cost more.
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"16384",
+           "Leave ops with fewer loop iterations than this untiled">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def TfmCheckShapes : Pass<"tfm-check-shapes"> {
   let summary = "Check at run time that dynamic sizes agree";
   let description = [{
@@ -84,6 +125,53 @@ def TfmMapForallToThreads : Pass<"tfm-map-forall-to-threads"> {
     order: results do not depend on the number of threads.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
+  let summary = "Fuse tfm.attention into flash-style blocked loops";
+  let description = [{
+    Rewrites each `tfm.attention` on f32 into one `scf.forall` over batch ×
+    heads × blocks of `query-block` queries. Its body walks the keys and
+    values in blocks of `key-block` with an online softmax: the running
+    maximum and sum of each query, and an accumulator rescaled whenever the
+    maximum grows. Only a [key block × query block] tile of scores exists at
+    a time, never the Sq×Skv matrix.
+
+    Queries lie along 16-lane vectors: Qᵀ (scaled) and the accumulator Oᵀ are
+    tiles on the stack, both products are register tiles of broadcast × vector
+    FMAs (`vector.fma`), and the softmax is lane-wise, with `exp` expanded to
+    MLIR's polynomial approximation so that it stays on vectors. Any D, Dv,
+    Sq, Skv (static or dynamic, Sq != Skv) is handled: rows past the end of a
+    dimension are computed on clamped indices and never written.
+
+    With `causal`, key blocks that no query of the block sees are skipped and
+    only blocks that cross the diagonal are masked. A mask operand (i1 or
+    additive, broadcasting as the op allows) is applied to every block. A
+    query that sees no key gives zeros, as in the plain lowering.
+
+    Inputs enter through `bufferization.to_buffer` and the result leaves
+    through `bufferization.to_tensor`, so one-shot bufferization keeps the
+    loops. Attention on other element types is left to
+    `tfm-lower-to-linalg`. Run `tfm-hoist-loop-allocas` after the forall
+    becomes a sequential loop.
+  }];
+  let options = [
+    Option<"queryBlock", "query-block", "int64_t", "64",
+           "Queries per forall iteration (a multiple of 16)">,
+    Option<"keyBlock", "key-block", "int64_t", "64",
+           "Keys per step of the online softmax (rounded up to a whole "
+           "number of register tiles)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
 }
 
 def TfmTileAndVectorizeContractions
@@ -135,20 +223,18 @@ def TfmLowerVectors : Pass<"tfm-lower-vectors", "::mlir::func::FuncOp"> {
   ];
 }
 
-def TfmApproximateMath : Pass<"tfm-approximate-math", "::mlir::func::FuncOp"> {
-  let summary = "Replace erf, exp, tanh and friends by polynomials";
+def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
+  let summary = "Move stack allocations out of sequential loops";
   let description = [{
-    Rewrites `math.erf`, `math.exp`, `math.tanh` and the other functions
-    MLIR has polynomial approximations for (f32, scalars or vectors) into
-    arithmetic, so that they vectorize instead of calling scalar libm
-    functions (GELU's erf, softmax's exp). Accurate to a few ulp; used from
-    -O2 on.
+    A `memref.alloca` in the body of an `scf.for` or `scf.while` grows the
+    stack on every iteration once lowered to LLVM (`convert-scf-to-cf` does
+    not restore the stack pointer per iteration, although `scf.for` is
+    nominally an allocation scope). Moves each such alloca in front of the
+    sequential loops it is in, as long as its sizes are defined there; never
+    out of an `scf.parallel` (each thread needs its own) or a function. Used
+    after `scf.forall` loops whose bodies hold scratch tiles
+    (`tfm-fuse-attention`) become `scf.for`.
   }];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect",
-    "::mlir::math::MathDialect",
-    "::mlir::vector::VectorDialect"
-  ];
 }
 
 #endif // TFM_TRANSFORMS_PASSES_TD

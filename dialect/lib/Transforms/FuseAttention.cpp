@@ -1,0 +1,651 @@
+//===- FuseAttention.cpp - flash-style fused tfm.attention ------*- C++ -*-===//
+//
+// Rewrites tfm.attention into one scf.forall over (batch, head, query block)
+// whose body streams blocks of keys and values through an online softmax
+// (running maximum and sum, rescaled accumulator), so the Sq×Skv scores never
+// exist in memory; only a [key block × query block] tile does.
+//
+// Inside a block the queries lie along vector lanes: Qᵀ (scaled once) is a
+// [D × Bq] tile, scores are Sᵀ = K·Qᵀ, the accumulator is Oᵀ [Dv × Bq]. Every
+// softmax step is then lane-wise (no horizontal reductions), both products
+// are register tiles of broadcast-times-vector FMAs, and lanes are always
+// full whatever D, Dv, Sq and Skv are: rows past the end of a dimension are
+// computed on clamped indices and never written. The only transposes are Q
+// on entry and O on exit, once per query block.
+//
+// The body is written on buffers (inputs through bufferization.to_buffer,
+// scratch tiles as stack allocas) and the result handed back to the tensor
+// world with bufferization.to_tensor, so one-shot bufferization leaves it as
+// it is. Element types other than f32 keep the plain lowering.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfm/IR/TfmOps.h"
+#include "tfm/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::tfm {
+#define GEN_PASS_DEF_TFMFUSEATTENTION
+#include "tfm/Transforms/Passes.h.inc"
+} // namespace mlir::tfm
+
+using namespace mlir;
+using namespace mlir::tfm;
+
+namespace {
+
+/// f32 lanes per vector: one AVX-512 register (two AVX2 ones).
+constexpr int64_t kLanes = 16;
+
+/// Rows of a register tile covering `dim` rows: 4 to 6 (with 4 vectors of
+/// queries, 16 to 24 accumulators), the one that pads `dim` least.
+int64_t tileRows(int64_t dim) {
+  if (ShapedType::isDynamic(dim))
+    return 4;
+  int64_t best = 0, bestPadded = 0;
+  for (int64_t rows : {6, 5, 4}) {
+    int64_t padded = llvm::divideCeil(dim, rows) * rows;
+    if (!best || padded < bestPadded) {
+      best = rows;
+      bestPadded = padded;
+    }
+  }
+  return best;
+}
+
+/// Builds the fused loops for one attention op.
+class FlashBuilder {
+public:
+  FlashBuilder(OpBuilder &b, Location loc, AttentionOp op, int64_t queryBlock,
+               int64_t keyBlock)
+      : b(b), loc(loc), op(op), bq(queryBlock),
+        nv(queryBlock / kLanes), keyRows(tileRows(keyBlock)) {
+    // The key block is a whole number of register tiles.
+    bk = llvm::divideCeil(keyBlock, keyRows) * keyRows;
+    auto vType = cast<RankedTensorType>(op.getValue().getType());
+    valueRows = tileRows(vType.getDimSize(3));
+    f32 = b.getF32Type();
+    vecType = VectorType::get({kLanes}, f32);
+  }
+
+  Value build();
+  scf::ForallOp getForall() const { return forall; }
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value minIdx(Value a, Value c) { return arith::MinSIOp::create(b, loc, a, c); }
+  Value add(Value a, Value c) { return arith::AddIOp::create(b, loc, a, c); }
+  Value sub(Value a, Value c) { return arith::SubIOp::create(b, loc, a, c); }
+  Value mul(Value a, Value c) { return arith::MulIOp::create(b, loc, a, c); }
+  Value ceilDiv(Value a, Value c) {
+    return arith::CeilDivSIOp::create(b, loc, a, c);
+  }
+  Value splat(double v) {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vecType, b.getF32FloatAttr(v)));
+  }
+  Value maxVec(Value a, Value c) {
+    // A plain compare and select (vmaxps); NaN propagation is not needed.
+    Value gt = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, a, c);
+    return arith::SelectOp::create(b, loc, gt, a, c);
+  }
+  Value loadVec(Value mem, ValueRange indices) {
+    return vector::LoadOp::create(b, loc, vecType, mem, indices);
+  }
+  void storeVec(Value v, Value mem, ValueRange indices) {
+    vector::StoreOp::create(b, loc, v, mem, indices);
+  }
+  Value toBuffer(Value tensor);
+  /// A constant where the size is static.
+  Value dimOf(Value tensor, int64_t i) {
+    return getValueOrCreateConstantIndexOp(
+        b, loc, tensor::getMixedSize(b, loc, tensor, i));
+  }
+  void checkSizes();
+  Value scaleValue();
+  void buildBlock(ValueRange ivs, Value out);
+  SmallVector<Value> buildScores(bool masked, Value k0, Value nk);
+  Value applyMask(Value s, Value key, Value clampedKey, int64_t lanesBlock);
+  void buildValues(Value k0, Value nk, ArrayRef<Value> alpha);
+
+  OpBuilder &b;
+  Location loc;
+  AttentionOp op;
+  int64_t bq, nv, keyRows, bk = 0, valueRows = 0;
+  Type f32;
+  VectorType vecType;
+
+  // Buffers and sizes, set by build().
+  Value q, k, v, mask;
+  Value batch, heads, sq, skv, depth, valueDepth, valueDepthPadded;
+  Value causalOffset; // Skv - Sq
+  Value scale;
+  scf::ForallOp forall;
+
+  // Per forall iteration, set by buildBlock().
+  Value bi, hi, q0, qT, sT, oT;
+};
+
+Value FlashBuilder::toBuffer(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
+                                       strides);
+  auto memType =
+      MemRefType::get(type.getShape(), type.getElementType(), layout);
+  return bufferization::ToBufferOp::create(b, loc, memType, tensor,
+                                           /*read_only=*/true);
+}
+
+/// "tfm.attention at model.mlir:12:8", as tfm-check-shapes names ops.
+std::string describe(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    loc = fused.getLocations().front();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    os << name.getName().getValue();
+  else if (auto file = dyn_cast<FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+  else
+    os << op->getName();
+  return text;
+}
+
+/// Dynamic sizes that must agree are checked at run time (the loops read
+/// out of bounds otherwise), as tfm-check-shapes does for linalg ops.
+void FlashBuilder::checkSizes() {
+  std::string message = "tensor sizes do not agree in " + describe(op) +
+                        " (inputs with inconsistent dynamic dimensions)";
+  auto check = [&](Value a, Value c) {
+    if (getConstantIntValue(a) && getConstantIntValue(c))
+      return;
+    Value same =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+    cf::AssertOp::create(b, loc, same, message);
+  };
+  auto dim = [&](Value t, int64_t i) { return dimOf(t, i); };
+  Value k = op.getKey(), v = op.getValue();
+  check(batch, dim(k, 0));
+  check(batch, dim(v, 0));
+  check(heads, dim(k, 1));
+  check(heads, dim(v, 1));
+  check(depth, dim(k, 3));
+  check(skv, dim(v, 2));
+  Value result[] = {batch, heads, sq, valueDepth};
+  auto resultType = cast<RankedTensorType>(op.getType());
+  for (int64_t i = 0; i < 4; ++i)
+    if (!resultType.isDynamicDim(i))
+      check(result[i], idx(resultType.getDimSize(i)));
+  if (Value m = op.getMask()) {
+    auto maskType = cast<RankedTensorType>(m.getType());
+    int64_t rank = maskType.getRank();
+    Value full[] = {batch, heads, sq, skv};
+    for (int64_t i = 0; i < rank; ++i)
+      if (maskType.getDimSize(i) != 1)
+        check(full[4 - rank + i], dim(m, i));
+  }
+}
+
+/// The scale as an f32: the attribute, or 1/sqrt(D).
+Value FlashBuilder::scaleValue() {
+  if (FloatAttr attr = op.getScaleAttr())
+    return arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(attr.getValueAsDouble()));
+  int64_t d = cast<RankedTensorType>(op.getQuery().getType()).getDimSize(3);
+  if (!ShapedType::isDynamic(d))
+    return arith::ConstantOp::create(b, loc,
+                                     b.getF32FloatAttr(1.0 / std::sqrt(d)));
+  Value dInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), depth);
+  Value dFloat = arith::UIToFPOp::create(b, loc, f32, dInt);
+  return math::RsqrtOp::create(b, loc, dFloat);
+}
+
+Value FlashBuilder::build() {
+  Value qTensor = op.getQuery();
+  batch = dimOf(qTensor, 0);
+  heads = dimOf(qTensor, 1);
+  sq = dimOf(qTensor, 2);
+  depth = dimOf(qTensor, 3);
+  skv = dimOf(op.getKey(), 2);
+  valueDepth = dimOf(op.getValue(), 3);
+  if (std::optional<int64_t> dv = getConstantIntValue(valueDepth))
+    valueDepthPadded = idx(llvm::divideCeil(*dv, valueRows) * valueRows);
+  else
+    valueDepthPadded =
+        mul(ceilDiv(valueDepth, idx(valueRows)), idx(valueRows));
+  causalOffset = sub(skv, sq);
+  checkSizes();
+  scale = scaleValue();
+  q = toBuffer(qTensor);
+  k = toBuffer(op.getKey());
+  v = toBuffer(op.getValue());
+  if (op.getMask())
+    mask = toBuffer(op.getMask());
+
+  // Every iteration writes its own rows of the output.
+  auto resultType = cast<RankedTensorType>(op.getType());
+  SmallVector<Value> dynSizes;
+  Value sizes[] = {batch, heads, sq, valueDepth};
+  for (int64_t i = 0; i < 4; ++i)
+    if (resultType.isDynamicDim(i))
+      dynSizes.push_back(sizes[i]);
+  auto outType = MemRefType::get(resultType.getShape(), f32);
+  Value out = memref::AllocOp::create(b, loc, outType, dynSizes,
+                                      b.getI64IntegerAttr(64));
+
+  SmallVector<OpFoldResult> ubs = {batch, heads, ceilDiv(sq, idx(bq))};
+  forall = scf::ForallOp::create(b, loc, ubs, ValueRange(), std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getBody()->getTerminator());
+    buildBlock(forall.getInductionVars(), out);
+  }
+  return bufferization::ToTensorOp::create(b, loc, resultType, out,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
+void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
+  bi = ivs[0];
+  hi = ivs[1];
+  q0 = mul(ivs[2], idx(bq));
+  Value nq = minIdx(idx(bq), sub(sq, q0));
+  Value c0 = idx(0), c1 = idx(1);
+
+  // Scratch tiles on the stack (tfm-hoist-loop-allocas moves them out of
+  // sequential loops; each thread of a parallel loop gets its own).
+  auto tile = [&](int64_t rows, Value dynRows) {
+    auto type = MemRefType::get({rows, bq}, f32);
+    return memref::AllocaOp::create(
+        b, loc, type, dynRows ? ValueRange{dynRows} : ValueRange{},
+        ValueRange{}, b.getI64IntegerAttr(64));
+  };
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  qT = qType.isDynamicDim(3) ? tile(ShapedType::kDynamic, depth)
+                             : tile(qType.getDimSize(3), nullptr);
+  sT = tile(bk, nullptr);
+  std::optional<int64_t> dvPad = getConstantIntValue(valueDepthPadded);
+  oT = dvPad ? tile(*dvPad, nullptr)
+             : tile(ShapedType::kDynamic, valueDepthPadded);
+  Value invL = memref::AllocaOp::create(b, loc, MemRefType::get({bq}, f32),
+                                        ValueRange{}, ValueRange{},
+                                        b.getI64IntegerAttr(64));
+
+  // Qᵀ·scale; rows past Sq repeat the last query (their lanes are dropped).
+  Value lastQuery = sub(sq, c1);
+  scf::ForOp::create(
+      b, loc, c0, idx(bq), c1, ValueRange{},
+      [&](OpBuilder &, Location, Value i, ValueRange) {
+        Value row = minIdx(add(q0, i), lastQuery);
+        scf::ForOp::create(
+            b, loc, c0, depth, c1, ValueRange{},
+            [&](OpBuilder &, Location, Value d, ValueRange) {
+              Value x = memref::LoadOp::create(b, loc, q,
+                                               ValueRange{bi, hi, row, d});
+              Value scaled = arith::MulFOp::create(b, loc, x, scale);
+              memref::StoreOp::create(b, loc, scaled, qT, ValueRange{d, i});
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+
+  // Oᵀ = 0.
+  Value zero = splat(0.0);
+  scf::ForOp::create(b, loc, c0, valueDepthPadded, c1, ValueRange{},
+                     [&](OpBuilder &, Location, Value e, ValueRange) {
+                       for (int64_t c = 0; c < nv; ++c)
+                         storeVec(zero, oT, {e, idx(c * kLanes)});
+                       scf::YieldOp::create(b, loc);
+                     });
+
+  // Keys past kvEnd are hidden from every query of the block by the causal
+  // mask: those blocks are never visited.
+  Value kvEnd = skv;
+  if (op.getCausal()) {
+    Value end = add(add(q0, nq), causalOffset);
+    kvEnd = arith::MaxSIOp::create(b, loc, minIdx(end, skv), c0);
+  }
+  Value numKeyBlocks = ceilDiv(kvEnd, idx(bk));
+  double inf = std::numeric_limits<double>::infinity();
+  SmallVector<Value> init(nv, splat(-inf));
+  init.append(nv, zero);
+  auto kvLoop = scf::ForOp::create(
+      b, loc, c0, numKeyBlocks, c1, init,
+      [&](OpBuilder &, Location, Value kb, ValueRange state) {
+        Value k0 = mul(kb, idx(bk));
+        Value nk = minIdx(idx(bk), sub(skv, k0));
+        // Masking is needed with a mask operand, and on blocks that cross
+        // the diagonal (a key past the first query's last visible one).
+        SmallVector<Value> blockMax;
+        if (mask) {
+          blockMax = buildScores(/*masked=*/true, k0, nk);
+        } else if (op.getCausal()) {
+          Value lastKey = sub(add(k0, nk), c1);
+          Value firstVisible = add(q0, causalOffset);
+          Value crosses = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::sgt, lastKey, firstVisible);
+          SmallVector<Type> types(nv, vecType);
+          auto ifOp = scf::IfOp::create(b, loc, types, crosses,
+                                        /*withElse=*/true);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+            scf::YieldOp::create(b, loc, buildScores(true, k0, nk));
+            b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+            scf::YieldOp::create(b, loc, buildScores(false, k0, nk));
+          }
+          blockMax = SmallVector<Value>(ifOp.getResults());
+        } else {
+          blockMax = buildScores(/*masked=*/false, k0, nk);
+        }
+
+        // New running maximum; while a row has seen no visible key it stays
+        // -inf and exponents are taken against 0, so nothing becomes NaN.
+        SmallVector<Value> base, alpha, next;
+        Value minusInf = splat(-inf);
+        for (int64_t c = 0; c < nv; ++c) {
+          Value m = maxVec(state[c], blockMax[c]);
+          Value none = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::OEQ, m, minusInf);
+          base.push_back(arith::SelectOp::create(b, loc, none, zero, m));
+          Value shift = arith::SubFOp::create(b, loc, state[c], base[c]);
+          alpha.push_back(math::ExpOp::create(b, loc, shift));
+          next.push_back(m);
+        }
+
+        // P = exp(S - max) in place, with its row sums.
+        auto expLoop = scf::ForOp::create(
+            b, loc, c0, nk, c1, SmallVector<Value>(nv, zero),
+            [&](OpBuilder &, Location, Value j, ValueRange sums) {
+              SmallVector<Value> newSums;
+              for (int64_t c = 0; c < nv; ++c) {
+                Value col = idx(c * kLanes);
+                Value s = loadVec(sT, {j, col});
+                Value p = math::ExpOp::create(
+                    b, loc, arith::SubFOp::create(b, loc, s, base[c]));
+                storeVec(p, sT, {j, col});
+                newSums.push_back(arith::AddFOp::create(b, loc, sums[c], p));
+              }
+              scf::YieldOp::create(b, loc, newSums);
+            });
+        for (int64_t c = 0; c < nv; ++c) {
+          Value l = arith::MulFOp::create(b, loc, state[nv + c], alpha[c]);
+          next.push_back(
+              arith::AddFOp::create(b, loc, l, expLoop.getResult(c)));
+        }
+
+        buildValues(k0, nk, alpha);
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  // 1/l, or 0 for rows that saw no key.
+  for (int64_t c = 0; c < nv; ++c) {
+    Value l = kvLoop.getResult(nv + c);
+    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                           l, zero);
+    Value inv = arith::DivFOp::create(b, loc, splat(1.0), l);
+    storeVec(arith::SelectOp::create(b, loc, positive, inv, zero), invL,
+             {idx(c * kLanes)});
+  }
+
+  // O = (Oᵀ)ᵀ / l for the block's rows that exist.
+  scf::ForOp::create(
+      b, loc, c0, nq, c1, ValueRange{},
+      [&](OpBuilder &, Location, Value i, ValueRange) {
+        Value inv = memref::LoadOp::create(b, loc, invL, ValueRange{i});
+        Value row = add(q0, i);
+        scf::ForOp::create(
+            b, loc, c0, valueDepth, c1, ValueRange{},
+            [&](OpBuilder &, Location, Value e, ValueRange) {
+              Value x = memref::LoadOp::create(b, loc, oT, ValueRange{e, i});
+              Value y = arith::MulFOp::create(b, loc, x, inv);
+              memref::StoreOp::create(b, loc, y, out,
+                                      ValueRange{bi, hi, row, e});
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+/// Sᵀ rows [0, nk) of the key block at k0 into sT, keyRows keys at a time
+/// (the last tile may run past nk on clamped keys: rows that are ignored and
+/// whose scores are never above those of a real key). Returns the lane-wise
+/// maximum.
+SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0,
+                                             Value nk) {
+  Value c0 = idx(0), c1 = idx(1);
+  double inf = std::numeric_limits<double>::infinity();
+  Value lastKey = sub(skv, c1);
+  Value numTiles = ceilDiv(nk, idx(keyRows));
+  auto tileLoop = scf::ForOp::create(
+      b, loc, c0, numTiles, c1, SmallVector<Value>(nv, splat(-inf)),
+      [&](OpBuilder &, Location, Value t, ValueRange maxes) {
+        Value j0 = mul(t, idx(keyRows));
+        SmallVector<Value> keys, clamped;
+        for (int64_t r = 0; r < keyRows; ++r) {
+          keys.push_back(add(add(k0, j0), idx(r)));
+          clamped.push_back(minIdx(keys.back(), lastKey));
+        }
+        // acc[r][c] += K[key_r, d] * Qᵀ[d, lanes c]
+        auto dLoop = scf::ForOp::create(
+            b, loc, c0, depth, c1,
+            SmallVector<Value>(keyRows * nv, splat(0.0)),
+            [&](OpBuilder &, Location, Value d, ValueRange acc) {
+              SmallVector<Value> qv, next;
+              for (int64_t c = 0; c < nv; ++c)
+                qv.push_back(loadVec(qT, {d, idx(c * kLanes)}));
+              for (int64_t r = 0; r < keyRows; ++r) {
+                Value x = memref::LoadOp::create(
+                    b, loc, k, ValueRange{bi, hi, clamped[r], d});
+                Value xs = vector::BroadcastOp::create(b, loc, vecType, x);
+                for (int64_t c = 0; c < nv; ++c)
+                  next.push_back(vector::FMAOp::create(b, loc, xs, qv[c],
+                                                       acc[r * nv + c]));
+              }
+              scf::YieldOp::create(b, loc, next);
+            });
+        SmallVector<Value> newMax(maxes.begin(), maxes.end());
+        for (int64_t r = 0; r < keyRows; ++r) {
+          Value row = add(j0, idx(r));
+          for (int64_t c = 0; c < nv; ++c) {
+            Value s = dLoop.getResult(r * nv + c);
+            if (masked)
+              s = applyMask(s, keys[r], clamped[r], c);
+            storeVec(s, sT, {row, idx(c * kLanes)});
+            newMax[c] = maxVec(newMax[c], s);
+          }
+        }
+        scf::YieldOp::create(b, loc, newMax);
+      });
+  return SmallVector<Value>(tileLoop.getResults());
+}
+
+/// Scores of one key for the queries of lane block c, with the causal flag
+/// and the mask operand applied (-inf where hidden).
+Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey,
+                              int64_t c) {
+  double inf = std::numeric_limits<double>::infinity();
+  Value rowBase = add(q0, idx(c * kLanes));
+  if (op.getCausal()) {
+    // Query i sees the key when i >= key - (Skv - Sq).
+    auto i32Vec = VectorType::get({kLanes}, b.getI32Type());
+    Value threshold = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                                 sub(key, causalOffset));
+    Value base32 =
+        arith::IndexCastOp::create(b, loc, b.getI32Type(), rowBase);
+    Value rows = arith::AddIOp::create(
+        b, loc, vector::BroadcastOp::create(b, loc, i32Vec, base32),
+        arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(
+                i32Vec, ArrayRef<int32_t>(llvm::to_vector(
+                            llvm::seq<int32_t>(0, kLanes))))));
+    Value visible = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::sge, rows,
+        vector::BroadcastOp::create(b, loc, i32Vec, threshold));
+    s = arith::SelectOp::create(b, loc, visible, s, splat(-inf));
+  }
+  if (!mask)
+    return s;
+
+  // The mask broadcasts to [B, H, Sq, Skv] with trailing alignment.
+  auto maskType = cast<MemRefType>(mask.getType());
+  int64_t rank = maskType.getRank();
+  bool isBool = maskType.getElementType().isInteger(1);
+  Value minusInf = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-inf));
+  Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+  auto maskIndices = [&](Value row) {
+    Value full[] = {bi, hi, row, clampedKey};
+    SmallVector<Value> indices;
+    for (int64_t i = 0; i < rank; ++i)
+      indices.push_back(maskType.getDimSize(i) == 1 ? idx(0)
+                                                    : full[4 - rank + i]);
+    return indices;
+  };
+  // The value added to a score: the float mask, or 0 / -inf.
+  auto penalty = [&](Value row) -> Value {
+    Value m = memref::LoadOp::create(b, loc, mask, maskIndices(row));
+    return isBool ? Value(arith::SelectOp::create(b, loc, m, zeroF, minusInf))
+                  : m;
+  };
+  bool perQuery = rank >= 2 && maskType.getDimSize(rank - 2) != 1;
+  Value add;
+  if (!perQuery) {
+    add = vector::BroadcastOp::create(b, loc, vecType, penalty(idx(0)));
+  } else {
+    // One value per lane (query); lanes past Sq read the last row.
+    Value lastQuery = sub(sq, idx(1));
+    auto lanes = scf::ForOp::create(
+        b, loc, idx(0), idx(kLanes), idx(1), ValueRange{splat(0.0)},
+        [&](OpBuilder &, Location, Value lane, ValueRange vec) {
+          Value row = minIdx(arith::AddIOp::create(b, loc, rowBase, lane),
+                             lastQuery);
+          Value p = penalty(row);
+          Value nextVec = vector::InsertOp::create(b, loc, p, vec[0],
+                                                   ArrayRef<OpFoldResult>{lane});
+          scf::YieldOp::create(b, loc, nextVec);
+        });
+    add = lanes.getResult(0);
+  }
+  return arith::AddFOp::create(b, loc, s, add);
+}
+
+/// Oᵀ = Oᵀ·alpha + Vᵀ·P for the key block at k0 (nk keys), valueRows rows
+/// of Oᵀ at a time; rows of the padding read the last column of V.
+void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
+  Value c0 = idx(0), c1 = idx(1);
+  Value lastColumn = sub(valueDepth, c1);
+  Value numTiles = ceilDiv(valueDepthPadded, idx(valueRows));
+  scf::ForOp::create(
+      b, loc, c0, numTiles, c1, ValueRange{},
+      [&](OpBuilder &, Location, Value t, ValueRange) {
+        Value e0 = mul(t, idx(valueRows));
+        SmallVector<Value> rows, columns, init;
+        for (int64_t r = 0; r < valueRows; ++r) {
+          rows.push_back(add(e0, idx(r)));
+          columns.push_back(minIdx(rows.back(), lastColumn));
+          for (int64_t c = 0; c < nv; ++c) {
+            Value o = loadVec(oT, {rows[r], idx(c * kLanes)});
+            init.push_back(arith::MulFOp::create(b, loc, o, alpha[c]));
+          }
+        }
+        auto jLoop = scf::ForOp::create(
+            b, loc, c0, nk, c1, init,
+            [&](OpBuilder &, Location, Value j, ValueRange acc) {
+              Value key = add(k0, j);
+              SmallVector<Value> pv, next;
+              for (int64_t c = 0; c < nv; ++c)
+                pv.push_back(loadVec(sT, {j, idx(c * kLanes)}));
+              for (int64_t r = 0; r < valueRows; ++r) {
+                Value x = memref::LoadOp::create(
+                    b, loc, v, ValueRange{bi, hi, key, columns[r]});
+                Value xs = vector::BroadcastOp::create(b, loc, vecType, x);
+                for (int64_t c = 0; c < nv; ++c)
+                  next.push_back(vector::FMAOp::create(b, loc, xs, pv[c],
+                                                       acc[r * nv + c]));
+              }
+              scf::YieldOp::create(b, loc, next);
+            });
+        for (int64_t r = 0; r < valueRows; ++r)
+          for (int64_t c = 0; c < nv; ++c)
+            storeVec(jLoop.getResult(r * nv + c), oT,
+                     {rows[r], idx(c * kLanes)});
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+/// f32 throughout (mask: i1 or f32); other types keep the plain lowering.
+bool isFusable(AttentionOp op) {
+  auto isF32 = [](Value v) {
+    return cast<ShapedType>(v.getType()).getElementType().isF32();
+  };
+  if (!isF32(op.getQuery()) || !isF32(op.getKey()) || !isF32(op.getValue()) ||
+      !isF32(op.getResult()))
+    return false;
+  if (Value m = op.getMask()) {
+    Type elt = cast<ShapedType>(m.getType()).getElementType();
+    if (!elt.isF32() && !elt.isInteger(1))
+      return false;
+  }
+  return true;
+}
+
+struct TfmFuseAttentionPass
+    : tfm::impl::TfmFuseAttentionBase<TfmFuseAttentionPass> {
+  using TfmFuseAttentionBase::TfmFuseAttentionBase;
+
+  void runOnOperation() override {
+    if (queryBlock <= 0 || queryBlock % kLanes != 0) {
+      getOperation()->emitError()
+          << "tfm-fuse-attention: query-block must be a positive multiple of "
+          << kLanes << ", got " << int64_t(queryBlock);
+      return signalPassFailure();
+    }
+    if (keyBlock <= 0) {
+      getOperation()->emitError()
+          << "tfm-fuse-attention: key-block must be positive, got "
+          << int64_t(keyBlock);
+      return signalPassFailure();
+    }
+
+    SmallVector<AttentionOp> ops;
+    getOperation()->walk([&](AttentionOp op) {
+      if (isFusable(op))
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    SmallVector<Operation *> exps;
+    for (AttentionOp op : ops) {
+      rewriter.setInsertionPoint(op);
+      FlashBuilder builder(rewriter, op.getLoc(), op, queryBlock, keyBlock);
+      Value result = builder.build();
+      builder.getForall()->walk([&](math::ExpOp exp) { exps.push_back(exp); });
+      rewriter.replaceOp(op, result);
+    }
+
+    // exp as a polynomial on vectors (libm's expf would be called per lane).
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(
+        patterns, [](StringRef name) { return name == "math.exp"; });
+    if (failed(applyOpPatternsGreedily(exps, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,77 @@
+// tfm.attention on shapes that do not fit the fused lowering's blocks (odd
+// lengths, head dims 40 and 96, Sq != Skv, dynamic sizes, masks hiding every
+// key of some queries) against PyTorch, at every -O level: -O0/-O1 run the
+// plain lowering, -O2/-O3 the fused one (tfm-fuse-attention), whose query
+// blocks run on OpenMP threads (results do not depend on their number).
+// RUN: tfmc -O0 %s -o %t.0
+// RUN: tfmc -O1 %s -o %t.1
+// RUN: tfmc -O2 %s -o %t.2
+// RUN: tfmc -O3 %s -o %t.3
+// RUN: %e2e fused_cross --exe %t.0
+// RUN: %e2e fused_causal_130 --exe %t.0
+// RUN: %e2e fused_causal_cross --exe %t.0
+// RUN: %e2e fused_causal_decode --exe %t.0
+// RUN: %e2e fused_masked_rows --exe %t.0
+// RUN: %e2e fused_key_padding --exe %t.0
+// RUN: %e2e fused_additive --exe %t.0
+// RUN: %e2e fused_cross --exe %t.1
+// RUN: %e2e fused_causal_130 --exe %t.1
+// RUN: %e2e fused_causal_cross --exe %t.1
+// RUN: %e2e fused_causal_decode --exe %t.1
+// RUN: %e2e fused_masked_rows --exe %t.1
+// RUN: %e2e fused_key_padding --exe %t.1
+// RUN: %e2e fused_additive --exe %t.1
+// RUN: %e2e fused_cross --exe %t.2
+// RUN: %e2e fused_causal_130 --exe %t.2
+// RUN: %e2e fused_causal_cross --exe %t.2
+// RUN: %e2e fused_causal_decode --exe %t.2
+// RUN: %e2e fused_masked_rows --exe %t.2
+// RUN: %e2e fused_key_padding --exe %t.2
+// RUN: %e2e fused_additive --exe %t.2
+// RUN: %e2e fused_cross --exe %t.3
+// RUN: %e2e fused_causal_130 --exe %t.3
+// RUN: %e2e fused_causal_cross --exe %t.3
+// RUN: %e2e fused_causal_decode --exe %t.3
+// RUN: %e2e fused_masked_rows --exe %t.3
+// RUN: %e2e fused_key_padding --exe %t.3
+// RUN: %e2e fused_additive --exe %t.3
+// RUN: %e2e fused_masked_rows --exe %t.3 --threads 1
+// RUN: %e2e fused_causal_130 --exe %t.3 --threads 2
+
+func.func @fused_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
+                         %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
+  %0 = tfm.attention %q, %k, %v
+      : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<?x?x?x?xf32>
+  return %0 : tensor<?x?x?x?xf32>
+}
+
+func.func @fused_causal(%q: tensor<?x3x?x40xf32>, %k: tensor<?x3x?x40xf32>,
+                        %v: tensor<?x3x?x40xf32>) -> tensor<?x3x?x40xf32> {
+  %0 = tfm.attention %q, %k, %v causal
+      : tensor<?x3x?x40xf32>, tensor<?x3x?x40xf32>, tensor<?x3x?x40xf32> -> tensor<?x3x?x40xf32>
+  return %0 : tensor<?x3x?x40xf32>
+}
+
+func.func @fused_masked(%q: tensor<2x3x77x96xf32>, %k: tensor<2x3x130x96xf32>,
+                        %v: tensor<2x3x130x24xf32>, %keep: tensor<2x1x77x130xi1>)
+    -> tensor<2x3x77x24xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%keep : tensor<2x1x77x130xi1>) causal
+      : tensor<2x3x77x96xf32>, tensor<2x3x130x96xf32>, tensor<2x3x130x24xf32> -> tensor<2x3x77x24xf32>
+  return %0 : tensor<2x3x77x24xf32>
+}
+
+func.func @fused_key_padding(%q: tensor<?x3x?x40xf32>, %k: tensor<?x3x?x40xf32>,
+                             %v: tensor<?x3x?x40xf32>, %keep: tensor<?x1x1x?xi1>)
+    -> tensor<?x3x?x40xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%keep : tensor<?x1x1x?xi1>)
+      : tensor<?x3x?x40xf32>, tensor<?x3x?x40xf32>, tensor<?x3x?x40xf32> -> tensor<?x3x?x40xf32>
+  return %0 : tensor<?x3x?x40xf32>
+}
+
+func.func @fused_additive(%q: tensor<2x3x77x40xf32>, %k: tensor<2x3x130x40xf32>,
+                          %v: tensor<2x3x130x40xf32>, %bias: tensor<77x130xf32>)
+    -> tensor<2x3x77x40xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%bias : tensor<77x130xf32>) scale(2.000000e-01)
+      : tensor<2x3x77x40xf32>, tensor<2x3x130x40xf32>, tensor<2x3x130x40xf32> -> tensor<2x3x77x40xf32>
+  return %0 : tensor<2x3x77x40xf32>
+}

@@ -1,0 +1,132 @@
+// RUN: tfm-opt %s --split-input-file --tfm-fuse-attention | FileCheck %s
+// RUN: tfm-opt %s --split-input-file --tfm-fuse-attention="query-block=32 key-block=48" \
+// RUN:   | FileCheck %s --check-prefix=BLOCKS
+// RUN: not tfm-opt %s --split-input-file --tfm-fuse-attention="query-block=20" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=BAD
+
+// BAD: error: tfm-fuse-attention: query-block must be a positive multiple of 16, got 20
+
+// Causal cross-attention on static odd shapes (Sq=77, Skv=130, D=40, Dv=24):
+// inputs read through to_buffer, one output buffer, a forall over
+// batch × heads × query blocks with stack tiles Qᵀ [D × 64], Sᵀ [64 × 64],
+// Oᵀ [Dv × 64]; key blocks past the diagonal are never visited (the loop
+// ends at min(q0 + nq + Skv - Sq, Skv)); only blocks crossing it mask
+// (scf.if); exp is a polynomial on vectors. Static sizes need no run-time
+// check.
+// CHECK-LABEL: func.func @causal
+// CHECK-NOT:     cf.assert
+// CHECK:         %[[Q:.+]] = bufferization.to_buffer %arg0 read_only : tensor<2x3x77x40xf32> to memref<2x3x77x40xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK:         %[[K:.+]] = bufferization.to_buffer %arg1 read_only
+// CHECK:         %[[V:.+]] = bufferization.to_buffer %arg2 read_only
+// CHECK:         %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<2x3x77x24xf32>
+// CHECK:         scf.forall (%[[B:.+]], %[[H:.+]], %[[QB:.+]]) in (%c2, %c3, %{{.+}}) {
+// CHECK:           %[[QT:.+]] = memref.alloca() {alignment = 64 : i64} : memref<40x64xf32>
+// CHECK:           %[[ST:.+]] = memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
+// CHECK:           %[[OT:.+]] = memref.alloca() {alignment = 64 : i64} : memref<24x64xf32>
+// CHECK:           memref.load %[[Q]][%[[B]], %[[H]]
+// CHECK:           %[[LAST:.+]] = arith.minsi %{{.+}}, %c130{{.*}} : index
+// CHECK:           arith.maxsi %[[LAST]]
+// CHECK:           %[[NKB:.+]] = arith.ceildivsi
+// CHECK:           scf.for %{{.+}} = %{{.+}} to %[[NKB]] step %{{.+}} iter_args(
+// CHECK:             %[[CROSS:.+]] = arith.cmpi sgt
+// CHECK:             scf.if %[[CROSS]] -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:               memref.load %[[K]]
+// CHECK-COUNT-4:       vector.fma {{.+}} : vector<16xf32>
+// CHECK:               arith.cmpi sge, {{.+}} : vector<16xi32>
+// CHECK:               vector.store {{.+}}, %[[ST]]
+// CHECK:             } else {
+// CHECK-NOT:           arith.cmpi sge
+// CHECK:               vector.fma
+// CHECK:             }
+// CHECK-NOT:         math.exp
+// CHECK:             memref.load %[[V]]
+// CHECK:             vector.fma
+// CHECK:             vector.store {{.+}}, %[[OT]]
+// CHECK:           memref.store %{{.+}}, %[[OUT]][%[[B]], %[[H]]
+// CHECK:         bufferization.to_tensor %[[OUT]] restrict writable : memref<2x3x77x24xf32> to tensor<2x3x77x24xf32>
+// CHECK-NOT:     tfm.attention
+// BLOCKS-LABEL: func.func @causal
+// BLOCKS:         memref.alloca() {{.+}} : memref<40x32xf32>
+// BLOCKS:         memref.alloca() {{.+}} : memref<48x32xf32>
+// BLOCKS:         memref.alloca() {{.+}} : memref<24x32xf32>
+// 48 keys are 8 register tiles of 6 keys × 2 vectors of queries.
+// BLOCKS:         scf.for
+// BLOCKS-COUNT-12:  vector.fma
+// BLOCKS-NOT:       vector.fma
+// BLOCKS:           scf.yield
+func.func @causal(%q: tensor<2x3x77x40xf32>, %k: tensor<2x3x130x40xf32>,
+                  %v: tensor<2x3x130x24xf32>) -> tensor<2x3x77x24xf32> {
+  %0 = tfm.attention %q, %k, %v causal
+      : tensor<2x3x77x40xf32>, tensor<2x3x130x40xf32>, tensor<2x3x130x24xf32> -> tensor<2x3x77x24xf32>
+  return %0 : tensor<2x3x77x24xf32>
+}
+
+// -----
+
+// Dynamic sizes: they are checked against each other at run time; the Qᵀ
+// tile has D rows and the scale is 1/sqrt(D) computed at run time. Without
+// the causal flag or a mask no score is masked.
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         cf.assert %{{.+}}, "tensor sizes do not agree in {{.+}}fuse-attention.mlir:{{[0-9]+}}:{{[0-9]+}} (inputs with inconsistent dynamic dimensions)"
+// CHECK:         math.rsqrt
+// CHECK:         scf.forall
+// CHECK:           memref.alloca(%{{.+}}) {alignment = 64 : i64} : memref<?x64xf32>
+// CHECK-NOT:       scf.if
+// CHECK-NOT:       arith.cmpi sge
+// CHECK:         bufferization.to_tensor
+func.func @dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
+                   %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
+  %0 = tfm.attention %q, %k, %v
+      : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<?x?x?x?xf32>
+  return %0 : tensor<?x?x?x?xf32>
+}
+
+// -----
+
+// A per-query i1 mask [B, 1, Sq, Skv] is read for every lane (query) of a
+// vector and turned into 0 / -inf added to the scores; the head dimension,
+// of size 1, reads index 0.
+// CHECK-LABEL: func.func @per_query_mask
+// CHECK:         %[[M:.+]] = bufferization.to_buffer %arg3 read_only : tensor<2x1x5x7xi1>
+// CHECK:         scf.forall (%[[B:.+]], %{{.+}}, %{{.+}}) in
+// CHECK:           scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (vector<16xf32>)
+// CHECK:             %[[X:.+]] = memref.load %[[M]][%[[B]], %c0{{.*}}, %{{.+}}, %{{.+}}] : memref<2x1x5x7xi1, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK:             arith.select %[[X]], %{{.+}}, %{{.+}} : f32
+// CHECK:             vector.insert
+// CHECK:           arith.addf {{.+}} : vector<16xf32>
+func.func @per_query_mask(%q: tensor<2x3x5x8xf32>, %k: tensor<2x3x7x8xf32>,
+                          %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x5x7xi1>) -> tensor<2x3x5x8xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x5x7xi1>)
+      : tensor<2x3x5x8xf32>, tensor<2x3x7x8xf32>, tensor<2x3x7x8xf32> -> tensor<2x3x5x8xf32>
+  return %0 : tensor<2x3x5x8xf32>
+}
+
+// -----
+
+// A key-padding mask [B, 1, 1, Skv] (here additive) is one value per key,
+// broadcast across the lanes.
+// CHECK-LABEL: func.func @key_padding
+// CHECK:         %[[M:.+]] = bufferization.to_buffer %arg3 read_only : tensor<2x1x1x7xf32>
+// CHECK:         scf.forall
+// CHECK:           %[[X:.+]] = memref.load %[[M]]
+// CHECK-NEXT:      %[[XS:.+]] = vector.broadcast %[[X]] : f32 to vector<16xf32>
+// CHECK-NEXT:      arith.addf %{{.+}}, %[[XS]] : vector<16xf32>
+func.func @key_padding(%q: tensor<2x3x5x8xf32>, %k: tensor<2x3x7x8xf32>,
+                       %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x1x7xf32>) -> tensor<2x3x5x8xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x1x7xf32>)
+      : tensor<2x3x5x8xf32>, tensor<2x3x7x8xf32>, tensor<2x3x7x8xf32> -> tensor<2x3x5x8xf32>
+  return %0 : tensor<2x3x5x8xf32>
+}
+
+// -----
+
+// Only f32 is fused; f64 keeps the plain lowering (tfm-lower-to-linalg).
+// CHECK-LABEL: func.func @f64_not_fused
+// CHECK-NOT:     scf.forall
+// CHECK:         tfm.attention
+func.func @f64_not_fused(%q: tensor<1x2x4x8xf64>, %k: tensor<1x2x4x8xf64>,
+                         %v: tensor<1x2x4x8xf64>) -> tensor<1x2x4x8xf64> {
+  %0 = tfm.attention %q, %k, %v
+      : tensor<1x2x4x8xf64>, tensor<1x2x4x8xf64>, tensor<1x2x4x8xf64> -> tensor<1x2x4x8xf64>
+  return %0 : tensor<1x2x4x8xf64>
+}
