@@ -18,9 +18,8 @@ using namespace mlir::tfm;
 // Stage 1: decompose multi-head attention (so attention masks and the causal
 // flag meet the canonicalizer), then lower every tfm op to linalg. From -O2
 // on, attention first becomes fused flash-style loops (kFuseAttention).
-static constexpr const char *kDecompose =
-    "tfm-decompose-multi-head-attention,"
-    "canonicalize,";
+static constexpr const char *kDecompose = "tfm-decompose-multi-head-attention,"
+                                          "canonicalize,";
 static constexpr const char *kFuseAttention = "tfm-fuse-attention,";
 static constexpr const char *kTfmToLinalg =
     "tfm-lower-to-linalg,"
@@ -31,22 +30,22 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops. From -O2 on, matmul-like ops are
-// first tiled for caches and registers and vectorized, with their epilogues
-// fused (tfm-tile-and-vectorize-contractions). Threads come from scf.forall
-// tile loops: those of the codegen passes, and rows of every other linalg op
-// (tfm-tile-rows-for-threads); with OpenMP the outermost forall of each nest
-// becomes an scf.parallel, otherwise all become sequential loops. Each
-// iteration writes its own part of the output and keeps its reductions
+// temporaries, and lower linalg to loops. Threads come from scf.forall tile
+// loops (from -O2 on): those of the codegen passes, and rows of every other
+// linalg op (tfm-tile-rows-for-threads); with OpenMP the outermost forall of
+// each nest becomes an scf.parallel, otherwise all become sequential loops.
+// Each iteration writes its own part of the output and keeps its reductions
 // sequential, so results do not depend on the number of threads.
 static constexpr const char *kFuseElementwise =
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,";
+static constexpr const char *kTileRowsForThreads =
+    "func.func(tfm-tile-rows-for-threads),canonicalize,";
+// From -O2 on, before bufferization: matmul-like ops tiled for caches and
+// registers and vectorized, with their epilogues fused.
 static constexpr const char *kTileAndVectorize =
     "func.func(tfm-tile-and-vectorize-contractions),"
     "canonicalize,cse,";
-static constexpr const char *kTileRowsForThreads =
-    "func.func(tfm-tile-rows-for-threads),canonicalize,";
 static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
@@ -86,9 +85,9 @@ static constexpr const char *kLoopsToLLVM =
     "convert-bufferization-to-memref,"
     "expand-strided-metadata,"
     "lower-affine,"
-    "convert-vector-to-llvm,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
+    "convert-vector-to-llvm,"
     "convert-math-to-llvm,"
     "convert-math-to-libm,"
     "convert-arith-to-llvm,"
@@ -119,20 +118,19 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
   bool threads = options.useOpenMP();
-  return addStage(pm, std::string(kFuseElementwise) +
-                          (optimize ? kTileAndVectorize : "") +
-                          (threads ? kTileRowsForThreads : "") + kBufferize +
-                          (threads ? kForallToThreads : kForallToLoops) +
-                          kLinalgToLoops);
+  return addStage(
+      pm, std::string(kFuseElementwise) + (optimize ? kTileAndVectorize : "") +
+              (threads ? kTileRowsForThreads : "") + kBufferize +
+              (threads ? kForallToThreads : kForallToLoops) + kLinalgToLoops);
 }
 
 LogicalResult
 mlir::tfm::buildLoopsToLLVMPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
-  return addStage(pm, std::string(options.optLevel >= 2 ? kApproximateMath
-                                                      : "") +
-                          kLowerVectors +
-                          (options.useOpenMP() ? kOpenMP : "") + kLoopsToLLVM);
+  return addStage(pm,
+                  std::string(options.optLevel >= 2 ? kApproximateMath : "") +
+                      kLowerVectors + (options.useOpenMP() ? kOpenMP : "") +
+                      kLoopsToLLVM);
 }
 
 LogicalResult

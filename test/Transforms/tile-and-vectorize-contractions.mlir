@@ -52,12 +52,11 @@ func.func @batch_matmul_remainders(%a: tensor<3x77x16xf32>, %b: tensor<3x16x40xf
 // -----
 
 // tfm.linear's form (x·Wᵀ + b, W stored [out, in]) followed by a ReLU: W is
-// transposed once, in 16×16 blocks, into [in, out] rows; the bias broadcast
+// transposed once, in 16×16 blocks (a forall), into [in, out] rows; the bias broadcast
 // and the ReLU are fused into the output tiles (vectorized rows of 32);
 // nothing is left at the top level but the transpose and the forall.
 // CHECK-LABEL: func.func @linear_relu(
-// CHECK:         %[[WT:.+]] = scf.for {{.*}} -> (tensor<20x40xf32>)
-// CHECK:           scf.for {{.*}} step %c16
+// CHECK:         %[[WT:.+]] = scf.forall {{.*}} step (16, 16) {{.*}} -> (tensor<20x40xf32>)
 // CHECK:             linalg.transpose ins(%{{.*}} : tensor<?x?xf32>) outs(%{{.*}} : tensor<?x?xf32>) permutation = [1, 0]
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.forall ({{.*}}) = (0, 0) to (%{{.*}}, 77) step (1, 64)
@@ -106,7 +105,7 @@ func.func @linear_relu(%x: tensor<?x77x20xf32>, %w: tensor<40x20xf32>, %b: tenso
 // CHECK-LABEL: func.func @linear_padded_rows(
 // CHECK:         %[[BUF:.+]] = tensor.empty() : tensor<64x528xf32>
 // CHECK:         %[[ROWS:.+]] = tensor.extract_slice %[[BUF]][0, 0] [64, 512] [1, 1]
-// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[ROWS]]) -> (tensor<64x512xf32>)
+// CHECK:         scf.forall {{.*}} shared_outs(%{{.*}} = %[[ROWS]]) -> (tensor<64x512xf32>)
 // CHECK:         scf.forall
 // CHECK:           vector.contract
 #x2 = affine_map<(d0, d1, d2) -> (d0, d2)>

@@ -140,8 +140,9 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
   auto transpose = linalg::TransposeOp::create(rewriter, loc, b, dest, perm);
   Value packed = transpose.getResult()[0];
   // In 16×16 blocks, so that both the rows read and the rows written stay
-  // in cache.
+  // in cache; the blocks are a forall, so threads share them.
   scf::SCFTilingOptions blocks;
+  blocks.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   SmallVector<int64_t> blockSizes(rank, 1);
   blockSizes[rank - 1] = 16;
   if (rank >= 2)

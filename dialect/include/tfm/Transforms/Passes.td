@@ -174,20 +174,6 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
   ];
 }
 
-def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
-  let summary = "Move stack allocations out of sequential loops";
-  let description = [{
-    A `memref.alloca` in the body of an `scf.for` or `scf.while` grows the
-    stack on every iteration once lowered to LLVM (`convert-scf-to-cf` does
-    not restore the stack pointer per iteration, although `scf.for` is
-    nominally an allocation scope). Moves each such alloca in front of the
-    sequential loops it is in, as long as its sizes are defined there; never
-    out of an `scf.parallel` (each thread needs its own) or a function. Used
-    after `scf.forall` loops whose bodies hold scratch tiles
-    (`tfm-fuse-attention`) become `scf.for`.
-  }];
-}
-
 def TfmTileAndVectorizeContractions
     : Pass<"tfm-tile-and-vectorize-contractions", "::mlir::func::FuncOp"> {
   let summary = "Tile matmul-like linalg ops for caches and registers and "
@@ -235,6 +221,20 @@ def TfmLowerVectors : Pass<"tfm-lower-vectors", "::mlir::func::FuncOp"> {
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
+  let summary = "Move stack allocations out of sequential loops";
+  let description = [{
+    A `memref.alloca` in the body of an `scf.for` or `scf.while` grows the
+    stack on every iteration once lowered to LLVM (`convert-scf-to-cf` does
+    not restore the stack pointer per iteration, although `scf.for` is
+    nominally an allocation scope). Moves each such alloca in front of the
+    sequential loops it is in, as long as its sizes are defined there; never
+    out of an `scf.parallel` (each thread needs its own) or a function. Used
+    after `scf.forall` loops whose bodies hold scratch tiles
+    (`tfm-fuse-attention`) become `scf.for`.
+  }];
 }
 
 #endif // TFM_TRANSFORMS_PASSES_TD
