@@ -38,6 +38,10 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tfm_tools_dir, append_path=True)
 # torch reads these; OPENBLAS_CORETYPE keeps OpenBLAS on kernels that work here.
 llvm_config.with_system_environment(["HOME", "OPENBLAS_CORETYPE", "TMPDIR"])
+# lit runs several executables at once, each with OpenMP threads for every
+# core: threads that wait at a barrier must sleep, not spin against the
+# other tests' threads.
+llvm_config.with_environment("OMP_WAIT_POLICY", "passive")
 # A sanitized build (TFM_SANITIZE, scripts/sanitize.sh): tfmc links with the
 # first c++ on PATH, here one that adds -fsanitize=address,undefined, as the
 # runtime the executables link is instrumented. (lit forwards ASAN_OPTIONS

@@ -318,7 +318,7 @@ static std::string shapeComment(const TensorSignature &sig) {
 
 void mlir::tfm::writeCHeader(llvm::raw_ostream &os,
                              ArrayRef<EntryPoint> entries, StringRef source,
-                             StringRef libraryName) {
+                             StringRef libraryName, StringRef linkFlags) {
   std::string guard = "TFM_GENERATED_";
   for (char ch : libraryName)
     guard += llvm::isAlnum(ch) ? llvm::toUpper(ch) : '_';
@@ -330,7 +330,7 @@ void mlir::tfm::writeCHeader(llvm::raw_ostream &os,
      << " * C interface). Results are allocated with malloc by the library "
         "and\n"
      << " * owned by the caller: free(result.allocated) once per distinct\n"
-     << " * buffer. Link with -lm. */\n"
+     << " * buffer. Link with " << linkFlags << ". */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
 

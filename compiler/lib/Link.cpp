@@ -50,6 +50,11 @@ LogicalResult mlir::tfm::writeStaticLibrary(StringRef objectData,
   return success();
 }
 
+SmallVector<std::string> mlir::tfm::openMPLinkFlags() {
+  std::string dir = TFM_OPENMP_LIBRARY_DIR;
+  return {"-L" + dir, "-lomp", "-Wl,-rpath," + dir};
+}
+
 LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
                                         StringRef runtimeLibrary,
                                         StringRef outputPath, StringRef linker,
@@ -72,10 +77,8 @@ LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
   SmallVector<std::string> args = {driver,     objectPath.str(),
                                    runtimeLibrary.str(), "-o",
                                    outputPath.str(), "-lm", "-lpthread"};
-  if (openmp) {
-    std::string dir = TFM_OPENMP_LIBRARY_DIR;
-    args.insert(args.end(), {"-L" + dir, "-lomp", "-Wl,-rpath," + dir});
-  }
+  if (openmp)
+    llvm::append_range(args, openMPLinkFlags());
   SmallVector<StringRef> argRefs(args.begin(), args.end());
   std::string message;
   int rc =

@@ -31,15 +31,18 @@ static constexpr const char *kTfmToLinalg =
 
 // Stage 2: fuse elementwise producers, bufferize with identity layouts at
 // function boundaries (the runtime passes contiguous buffers), free
-// temporaries, and lower linalg to loops. Threads come only from the
-// scf.forall tile loops of the codegen passes (from -O2 on): with OpenMP the
-// outermost one of each nest becomes an scf.parallel, otherwise all become
-// sequential loops. Each iteration writes its own part of the output and
+// temporaries, and lower linalg to loops. Threads come from scf.forall tile
+// loops (from -O2 on): those of the codegen passes, and rows of every other
+// linalg op (tfm-tile-rows-for-threads); with OpenMP the outermost forall of
+// each nest becomes an scf.parallel, otherwise all become sequential loops. Each iteration writes its own part of the output and
 // keeps its reductions sequential, so results do not depend on the number
 // of threads.
-static constexpr const char *kBufferize =
+static constexpr const char *kFuseElementwise =
     "func.func(linalg-fuse-elementwise-ops),"
-    "canonicalize,cse,"
+    "canonicalize,cse,";
+static constexpr const char *kTileRowsForThreads =
+    "func.func(tfm-tile-rows-for-threads),canonicalize,";
+static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,";
@@ -107,9 +110,10 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   bool optimize = options.optLevel >= 2;
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
-  return addStage(pm, std::string(kBufferize) +
-                          (options.useOpenMP() ? kForallToThreads
-                                               : kForallToLoops) +
+  bool threads = options.useOpenMP();
+  return addStage(pm, std::string(kFuseElementwise) +
+                          (threads ? kTileRowsForThreads : "") + kBufferize +
+                          (threads ? kForallToThreads : kForallToLoops) +
                           kLinalgToLoops);
 }
 

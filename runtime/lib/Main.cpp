@@ -21,6 +21,7 @@
 #include "tfm/RuntimeSupport.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -142,7 +143,12 @@ int main(int argc, char **argv) {
   // and cleaned up after, not a kill that leaves temporary files behind.
   std::signal(SIGXFSZ, SIG_IGN);
   try {
-    return run(argc, argv);
+    int rc = run(argc, argv);
+    // Printed results that did not reach stdout (a full disk) are a
+    // failure, not a silent success.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout))
+      throw Error("standard output", "cannot write: " + errnoMessage(errno));
+    return rc;
   } catch (const Error &error) {
     std::fflush(stdout);
     std::fprintf(stderr, "%s\n", error.what());

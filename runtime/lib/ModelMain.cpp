@@ -3,7 +3,8 @@
 //   MODEL (--ids "5 9 13" | --input IDS.npy | --text "...")
 //         [--output H.npy] [--logits L.npy] [--max-new-tokens N]
 //         [--target-ids "..." | --target-input T.npy] [--print-ids]
-//         [--threads N] [--repeat N] [--weights FILE]
+//         [--temperature T] [--top-k K] [--top-p P] [--seed N] [--stats]
+//         [--no-cache] [--threads N] [--repeat N] [--weights FILE]
 //
 // Ids are used as given (no bos/eos added to sources or prompts); batches
 // are padded with trailing pad_id. Every error is one line and exit code 2.
@@ -14,14 +15,13 @@
 
 #include "AttentionMaps.h"
 #include "Error.h"
-#include "Invocation.h"
+#include "Generation.h"
 #include "Json.h"
-#include "ModelWeights.h"
+#include "ModelRunner.h"
 #include "Npy.h"
 #include "OutputFiles.h"
 #include "Summary.h"
 #include "Threads.h"
-#include "Vocabulary.h"
 
 #include <algorithm>
 #include <chrono>
@@ -35,23 +35,6 @@
 using namespace tfm::runtime;
 
 namespace {
-
-/// The model_config JSON that tfmc embeds.
-struct ModelInfo {
-  std::string architecture;
-  int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
-  int64_t padId = 0, bosId = 0, eosId = 0;
-  // Embedded by tfmc from the vocabulary files; empty when there is none.
-  Vocabulary srcVocab, tgtVocab;
-
-  bool isEncoder() const { return architecture == "encoder"; }
-  bool isDecoder() const { return architecture == "decoder"; }
-  bool isEncoderDecoder() const { return architecture == "encoder-decoder"; }
-  /// The vocabulary of the ids a user passes (sources or prompts).
-  int64_t inputVocabSize() const {
-    return isDecoder() ? tgtVocabSize : srcVocabSize;
-  }
-};
 
 ModelInfo parseModelInfo(const char *text) {
   tfm::json::Value root;
@@ -92,8 +75,9 @@ struct ModelOptions {
   std::optional<std::string> ids, input, text;
   std::optional<std::string> targetIds, targetInput;
   std::optional<std::string> output, logits, weights, dumpAttention;
+  std::optional<std::string> temperature, topK, topP, seed;
   std::optional<int64_t> maxNewTokens, threads, repeat;
-  bool printIds = false, help = false;
+  bool printIds = false, help = false, stats = false, noCache = false;
 };
 
 int64_t parsePositive(const std::string &flag, const std::string &value,
@@ -117,8 +101,10 @@ ModelOptions parseModelOptions(int argc, char **argv) {
       o.help = true;
       return o;
     }
-    if (arg == "--print-ids") {
-      o.printIds = true;
+    if (arg == "--print-ids" || arg == "--stats" || arg == "--no-cache") {
+      (arg == "--print-ids" ? o.printIds
+       : arg == "--stats"   ? o.stats
+                            : o.noCache) = true;
       continue;
     }
     size_t eq = arg.find('=');
@@ -140,7 +126,11 @@ ModelOptions parseModelOptions(int argc, char **argv) {
         {"--output", &o.output},
         {"--logits", &o.logits},
         {"--weights", &o.weights},
-        {"--dump-attention", &o.dumpAttention}};
+        {"--dump-attention", &o.dumpAttention},
+        {"--temperature", &o.temperature},
+        {"--top-k", &o.topK},
+        {"--top-p", &o.topP},
+        {"--seed", &o.seed}};
     if (auto it = strings.find(flag); it != strings.end()) {
       std::string value = takeValue();
       // Ids and text may be empty (and are rejected later as empty input);
@@ -156,10 +146,9 @@ ModelOptions parseModelOptions(int argc, char **argv) {
     else if (flag == "--threads") {
       o.threads = parsePositive(flag, takeValue(), 1);
       if (*o.threads > (1 << 16))
-        throw Error(flag, "value " + std::to_string(*o.threads) +
-                              " is too large");
-    }
-    else if (flag == "--repeat")
+        throw Error(flag,
+                    "value " + std::to_string(*o.threads) + " is too large");
+    } else if (flag == "--repeat")
       o.repeat = parsePositive(flag, takeValue(), 1);
     else if (arg.rfind("-", 0) == 0)
       throw Error(arg, "unknown option (see --help)");
@@ -195,8 +184,20 @@ void printModelHelp(const std::string &program, const ModelInfo &m) {
         "  --logits L.npy        write float32 logits [B, %s, %lld]%s\n",
         m.isDecoder() ? "S" : "T", (long long)m.tgtVocabSize,
         m.isDecoder() ? " for the input" : " for --target-ids/--target-input");
-    std::printf("  --max-new-tokens N    generate greedily up to N tokens "
-                "(default: up to max_seq_len)\n");
+    std::printf(
+        "  --max-new-tokens N    generate up to N tokens (default: up to "
+        "max_seq_len)\n"
+        "  --temperature T       sample at temperature T > 0 (default 0: "
+        "greedy)\n"
+        "  --top-k K             sample among the K most likely tokens\n"
+        "  --top-p P             sample among the most likely tokens whose "
+        "probability reaches P, in (0, 1]\n"
+        "  --seed N              seed of the sampler (default 0; same seed, "
+        "same tokens)\n"
+        "  --stats               print prompt length, tokens generated and "
+        "timings on stderr\n"
+        "  --no-cache            recompute every earlier position at each "
+        "step (no key/value cache)\n");
   }
   if (m.isEncoderDecoder()) {
     std::printf("  --target-ids \"...\"   teacher-forced target ids (usually "
@@ -213,13 +214,6 @@ void printModelHelp(const std::string &program, const ModelInfo &m) {
               "  --weights FILE        use this safetensors file for the "
               "weights\n");
 }
-
-/// Token ids [B, S], row-major.
-struct IdBatch {
-  int64_t rows = 0, cols = 0;
-  std::vector<int64_t> ids;
-  int64_t at(int64_t b, int64_t s) const { return ids[b * cols + s]; }
-};
 
 IdBatch parseIdList(const std::string &flag, const std::string &text) {
   IdBatch batch;
@@ -286,29 +280,6 @@ void validate(const IdBatch &batch, const std::string &subject, int64_t vocab,
   }
 }
 
-InputTensor idTensor(const IdBatch &batch) {
-  InputTensor t;
-  t.dtype = TFM_DTYPE_I64;
-  t.shape = {batch.rows, batch.cols};
-  t.data = AlignedBuffer(batch.ids.size() * sizeof(int64_t));
-  std::memcpy(t.data.get(), batch.ids.data(),
-              batch.ids.size() * sizeof(int64_t));
-  return t;
-}
-
-/// A contiguous float copy of a [d0, d1, d2] result.
-InputTensor copyResult(const StridedView &view) {
-  InputTensor t;
-  t.dtype = TFM_DTYPE_F32;
-  t.shape = view.sizes;
-  t.data = AlignedBuffer(view.numElements() * sizeof(float));
-  float *out = static_cast<float *>(t.data.get());
-  forEachElement(view, [&](const char *element) {
-    std::memcpy(out++, element, sizeof(float));
-  });
-  return t;
-}
-
 StridedView viewOf(const InputTensor &t) {
   StridedView v;
   v.dtype = t.dtype;
@@ -320,169 +291,10 @@ StridedView viewOf(const InputTensor &t) {
   return v;
 }
 
-/// Runs the model's entry points with their weights bound.
-class Model {
-public:
-  Model(const tfm_module &module, ModelWeights &weights)
-      : module(module), weights(weights) {}
-
-  const tfm_entry &entry(const char *name) {
-    for (int32_t i = 0; i < module.num_entries; ++i)
-      if (std::strcmp(module.entries[i].name, name) == 0) {
-        weights.check(module.entries[i]);
-        return module.entries[i];
-      }
-    throw Error("model",
-                std::string("corrupt executable: no entry point ") + name);
-  }
-
-  /// Calls `name` with the named inputs; returns its only result, copied.
-  InputTensor call(const char *name,
-                   const std::map<std::string, const InputTensor *> &inputs) {
-    return std::move(callAll(name, inputs).at(0));
-  }
-
-  /// Calls `name` with the named inputs; returns all its results, copied.
-  std::vector<InputTensor>
-  callAll(const char *name,
-          const std::map<std::string, const InputTensor *> &inputs) {
-    const tfm_entry &e = entry(name);
-    std::vector<InputTensor> args;
-    for (int32_t i = 0; i < e.num_args; ++i) {
-      if (e.arg_kinds && e.arg_kinds[i] == TFM_ARG_WEIGHT) {
-        args.push_back(weights.bind(e, i));
-        continue;
-      }
-      const InputTensor *in = inputs.at(e.arg_names[i]);
-      InputTensor borrowed;
-      borrowed.dtype = in->dtype;
-      borrowed.shape = in->shape;
-      borrowed.borrowed = in->ptr();
-      args.push_back(std::move(borrowed));
-    }
-    Invocation invocation(e, args);
-    invocation.run();
-    std::vector<InputTensor> results;
-    for (const StridedView &view : invocation.results())
-      results.push_back(copyResult(view));
-    return results;
-  }
-
-private:
-  const tfm_module &module;
-  ModelWeights &weights;
-};
-
-/// argmax over the last dimension at [b, s, :]; ties go to the lowest id.
-int64_t argmaxAt(const InputTensor &logits, int64_t b, int64_t s) {
-  int64_t steps = logits.shape[1], vocab = logits.shape[2];
-  const float *row =
-      static_cast<const float *>(logits.ptr()) + (b * steps + s) * vocab;
-  int64_t best = 0;
-  for (int64_t v = 1; v < vocab; ++v)
-    if (row[v] > row[best])
-      best = v;
-  return best;
-}
-
 void writeNpyFile(const std::string &path, const InputTensor &t) {
   OutputFiles files;
   files.write(path, viewOf(t));
   files.commit();
-}
-
-/// Greedy generation for a decoder-only model: each row continues its own
-/// prompt (trailing padding) until eos_id, max_new_tokens or max_seq_len.
-std::vector<std::vector<int64_t>> generateDecoder(Model &model,
-                                                  const ModelInfo &m,
-                                                  const IdBatch &prompts,
-                                                  int64_t maxNew) {
-  std::vector<std::vector<int64_t>> rows(prompts.rows);
-  std::vector<int64_t> length(prompts.rows);
-  std::vector<std::vector<int64_t>> seqs(prompts.rows);
-  std::vector<bool> done(prompts.rows, false);
-  for (int64_t b = 0; b < prompts.rows; ++b) {
-    for (int64_t s = 0; s < prompts.cols; ++s)
-      seqs[b].push_back(prompts.at(b, s));
-    length[b] = prompts.cols;
-    while (length[b] > 0 && seqs[b][length[b] - 1] == m.padId)
-      --length[b];
-    seqs[b].resize(length[b]);
-    if (length[b] == 0)
-      throw Error("input", "row " + std::to_string(b) +
-                               " is all padding: nothing to continue");
-    done[b] = maxNew == 0 || length[b] >= m.maxSeqLen;
-  }
-  while (!std::all_of(done.begin(), done.end(), [](bool d) { return d; })) {
-    int64_t cols = *std::max_element(length.begin(), length.end());
-    IdBatch batch;
-    batch.rows = prompts.rows;
-    batch.cols = cols;
-    batch.ids.assign(batch.rows * cols, m.padId);
-    for (int64_t b = 0; b < batch.rows; ++b)
-      std::copy(seqs[b].begin(), seqs[b].end(), batch.ids.begin() + b * cols);
-    InputTensor ids = idTensor(batch);
-    InputTensor logits = model.call("forward", {{"ids", &ids}});
-    for (int64_t b = 0; b < batch.rows; ++b) {
-      if (done[b])
-        continue;
-      int64_t token = argmaxAt(logits, b, length[b] - 1);
-      if (token == m.eosId) {
-        done[b] = true;
-        continue;
-      }
-      rows[b].push_back(token);
-      seqs[b].push_back(token);
-      ++length[b];
-      done[b] = static_cast<int64_t>(rows[b].size()) >= maxNew ||
-                length[b] >= m.maxSeqLen;
-    }
-  }
-  return rows;
-}
-
-/// Greedy generation for an encoder-decoder model: the source is encoded
-/// once; targets start at bos_id; finished rows are padded.
-std::vector<std::vector<int64_t>> generateEncoderDecoder(Model &model,
-                                                         const ModelInfo &m,
-                                                         const IdBatch &src,
-                                                         int64_t maxNew) {
-  InputTensor srcIds = idTensor(src);
-  InputTensor memory = model.call("encode", {{"src_ids", &srcIds}});
-  std::vector<std::vector<int64_t>> rows(src.rows);
-  std::vector<bool> done(src.rows, maxNew == 0);
-  IdBatch tgt;
-  tgt.rows = src.rows;
-  tgt.cols = 1;
-  tgt.ids.assign(src.rows, m.bosId);
-  while (!std::all_of(done.begin(), done.end(), [](bool d) { return d; }) &&
-         tgt.cols < m.maxSeqLen) {
-    InputTensor tgtIds = idTensor(tgt);
-    InputTensor logits = model.call(
-        "decode",
-        {{"memory", &memory}, {"src_ids", &srcIds}, {"tgt_ids", &tgtIds}});
-    IdBatch next;
-    next.rows = tgt.rows;
-    next.cols = tgt.cols + 1;
-    for (int64_t b = 0; b < tgt.rows; ++b) {
-      for (int64_t t = 0; t < tgt.cols; ++t)
-        next.ids.push_back(tgt.at(b, t));
-      int64_t token = m.padId;
-      if (!done[b]) {
-        token = argmaxAt(logits, b, tgt.cols - 1);
-        if (token == m.eosId) {
-          done[b] = true;
-          token = m.padId;
-        } else {
-          rows[b].push_back(token);
-          done[b] = static_cast<int64_t>(rows[b].size()) >= maxNew;
-        }
-      }
-      next.ids.push_back(token);
-    }
-    tgt = std::move(next);
-  }
-  return rows;
 }
 
 /// Row b of `batch` without its trailing padding.
@@ -618,6 +430,29 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
   if (m.isEncoderDecoder() && o.logits && !o.targetIds && !o.targetInput)
     throw Error("--logits", "needs a target: --target-ids or --target-input");
 
+  // Generation flags where nothing is generated are mistakes too.
+  bool generating =
+      m.isDecoder() ? !o.logits || o.maxNewTokens
+                    : m.isEncoderDecoder() && !o.targetIds && !o.targetInput;
+  std::string notGenerating =
+      m.isEncoder() ? arch
+                    : "only used when generating (--logits alone or with a "
+                      "target does not generate)";
+  for (auto [flag, name] :
+       {std::pair<const std::optional<std::string> *, const char *>{
+            &o.temperature, "--temperature"},
+        {&o.topK, "--top-k"},
+        {&o.topP, "--top-p"},
+        {&o.seed, "--seed"}})
+    if (!generating)
+      reject(*flag, name, notGenerating);
+  if (!generating && (o.stats || o.noCache))
+    throw Error(o.stats ? "--stats" : "--no-cache", notGenerating);
+  GenerationOptions generation;
+  generation.sampling =
+      parseSamplingOptions(o.temperature, o.topK, o.topP, o.seed);
+  generation.noCache = o.noCache;
+
   // Vocabularies, only when text goes in or out.
   const Vocabulary &inVocab = m.isDecoder() ? m.tgtVocab : m.srcVocab;
   IdBatch batch;
@@ -664,6 +499,7 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
     auto start = std::chrono::steady_clock::now();
     std::optional<InputTensor> result;
     std::vector<std::vector<int64_t>> generated;
+    GenerationStats stats;
     InputTensor ids = idTensor(batch);
     if (m.isEncoder()) {
       result = model.call("encode", {{"ids", &ids}});
@@ -685,10 +521,8 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
       if (m.isDecoder() && o.logits)
         result = model.call("forward", {{"ids", &ids}});
       // By default each row goes on until it reaches max_seq_len.
-      int64_t maxNew = o.maxNewTokens.value_or(m.maxSeqLen);
-      generated = m.isDecoder()
-                      ? generateDecoder(model, m, batch, maxNew)
-                      : generateEncoderDecoder(model, m, batch, maxNew);
+      generation.maxNewTokens = o.maxNewTokens.value_or(m.maxSeqLen);
+      generated = generate(model, m, batch, generation, stats);
     }
     auto end = std::chrono::steady_clock::now();
     times.push_back(
@@ -721,6 +555,10 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
         }
       }
       dumpAttention(model, m, *o.dumpAttention, sources, targets);
+    }
+    if (o.stats) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "%s\n", stats.format().c_str());
     }
     if (!generated.empty()) {
       // Encoder-decoder models print text when they have a vocabulary;

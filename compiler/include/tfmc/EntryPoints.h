@@ -60,7 +60,8 @@ void emitEntryPoints(llvm::Module &module, llvm::ArrayRef<EntryPoint> entries,
 /// who link the static library into their own program.
 /// `libraryName` (the header's own name) makes its include guard.
 void writeCHeader(llvm::raw_ostream &os, llvm::ArrayRef<EntryPoint> entries,
-                  llvm::StringRef source, llvm::StringRef libraryName);
+                  llvm::StringRef source, llvm::StringRef libraryName,
+                  llvm::StringRef linkFlags);
 
 } // namespace mlir::tfm
 

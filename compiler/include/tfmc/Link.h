@@ -30,6 +30,10 @@ LogicalResult linkExecutable(llvm::StringRef objectPath,
                              llvm::StringRef outputPath, llvm::StringRef linker,
                              bool openmp, std::string &error);
 
+/// The linker flags for LLVM's libomp, which code with OpenMP loops calls
+/// (-L, -lomp and an rpath to Debian's LLVM library directory).
+SmallVector<std::string> openMPLinkFlags();
+
 /// Appends the weights file to the executable at `exePath`, page-aligned,
 /// followed by the trailer described in Runtime.h. Copies in chunks, so
 /// memory stays small whatever the weights' size.

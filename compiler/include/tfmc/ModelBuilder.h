@@ -23,6 +23,19 @@ FailureOr<std::vector<WeightSpec>> checkWeights(const ModelConfig &config,
 ///   encoder-decoder:  @encode(src_ids, weights...) -> memory [B, S, D]
 ///                     @decode(memory, src_ids, tgt_ids, weights...)
 ///                         -> logits [B, T, V]
+/// and, for generation with a key/value cache (N decoder layers, entries
+/// [S, B, H, D] in the cache's position-major layout):
+///   decoder:          @prefill(ids, weights...)
+///                         -> logits [B, S, V], N x (keys, values) entries
+///                     @decode_step(ids [B, 1], positions [B], key_ids
+///                         [B, L + 1], past_keys.i / past_values.i
+///                         [L, B, H, D]..., weights...)
+///                         -> logits [B, 1, V], N x (keys, values) entries
+///   encoder-decoder:  @prefill(src_ids, weights...)
+///                         -> N x (cross keys, cross values) [B, H, S, D]
+///                     @decode_step(ids, positions, key_ids, src_ids,
+///                         past_*..., cross_keys.i / cross_values.i...,
+///                         weights...) -> as the decoder's
 /// Inputs carry a `tfm.input` argument attribute and weights `tfm.weight`
 /// (the tensor's name), which the runtime uses to bind them.
 OwningOpRef<ModuleOp> buildModel(MLIRContext *context,

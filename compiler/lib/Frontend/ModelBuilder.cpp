@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::tfm;
@@ -85,8 +86,10 @@ public:
                                  b.getI64IntegerAttr(c.padId));
   }
 
-  /// Token embedding (scaled by sqrt(d_model) when asked) plus positions.
-  Value embed(Value ids, StringRef table, StringRef positions) {
+  /// Token embedding (scaled by sqrt(d_model) when asked) plus positions,
+  /// which start at `offset[b]` in row b when it is given (decode steps).
+  Value embed(Value ids, StringRef table, StringRef positions,
+              Value offset = Value()) {
     FloatAttr scale;
     if (c.embeddingScale)
       scale = b.getF32FloatAttr(std::sqrt(static_cast<double>(c.dModel)));
@@ -96,7 +99,7 @@ public:
     auto kind = c.learnedPositions ? PositionalEncodingKind::learned
                                    : PositionalEncodingKind::sinusoidal;
     return PositionalEncodingOp::create(b, loc, x.getType(), kind, x, posTable,
-                                        /*offset=*/Value());
+                                        offset);
   }
 
   Value linear(Value x, const std::string &prefix, int64_t features) {
@@ -129,6 +132,81 @@ public:
         weight(prefix + ".out_proj.weight"), weight(prefix + ".out_proj.bias"),
         keyPadding, /*attn_mask=*/Value(), b.getI64IntegerAttr(c.numHeads),
         causal ? b.getUnitAttr() : UnitAttr());
+  }
+
+  int64_t headSize() const { return c.dModel / c.numHeads; }
+
+  /// Keys or values in the cache's position-major layout [S, B, H, D].
+  RankedTensorType cacheType() {
+    return RankedTensorType::get(
+        {ShapedType::kDynamic, ShapedType::kDynamic, c.numHeads, headSize()},
+        b.getF32Type());
+  }
+
+  /// Keys or values in attention's layout [B, H, S, D].
+  RankedTensorType headsType() {
+    return RankedTensorType::get(
+        {ShapedType::kDynamic, c.numHeads, ShapedType::kDynamic, headSize()},
+        b.getF32Type());
+  }
+
+  /// Heads [B, H, S, D] of projection `index` (0 = q, 1 = k, 2 = v).
+  Value project(Value x, const std::string &prefix, int64_t index) {
+    return projectHeads(b, loc, x, weight(prefix + ".in_proj_weight"),
+                        weight(prefix + ".in_proj_bias"), index, c.numHeads);
+  }
+
+  /// Attention of projected heads, then head merge and output projection:
+  /// the same steps as tfm-decompose-multi-head-attention, so that cached
+  /// and uncached models compute alike.
+  Value attendAndProject(Value q, Value k, Value v, Value mask4, bool causal,
+                         const std::string &prefix) {
+    Value o =
+        AttentionOp::create(b, loc, q.getType(), q, k, v, mask4, FloatAttr(),
+                            causal ? b.getUnitAttr() : UnitAttr());
+    auto queryType = cast<RankedTensorType>(q.getType());
+    return LinearOp::create(
+        b, loc, activations(queryType.getDimSize(1) * queryType.getDimSize(3)),
+        mergeAttentionHeads(b, loc, o), weight(prefix + ".out_proj.weight"),
+        weight(prefix + ".out_proj.bias"));
+  }
+
+  /// Causal self-attention over a prompt that also records its keys and
+  /// values as cache entries [S, B, H, D] in `entries`.
+  Value selfAttentionPrefill(Value h, const std::string &prefix,
+                             Value keyPadding,
+                             SmallVectorImpl<Value> &entries) {
+    Value q = project(h, prefix, 0), k = project(h, prefix, 1),
+          v = project(h, prefix, 2);
+    entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), k));
+    entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), v));
+    return attendAndProject(q, k, v, keyPaddingToRank4(b, loc, keyPadding),
+                            /*causal=*/true, prefix);
+  }
+
+  /// Self-attention of one new position per row over the cached keys and
+  /// values [L, B, H, D] and its own; `keyMask` [B, L + 1] hides the cache
+  /// positions a row has not reached (and padding). Records the new
+  /// position's cache entries [1, B, H, D].
+  Value selfAttentionStep(Value h, const std::string &prefix, Value pastKeys,
+                          Value pastValues, Value keyMask,
+                          SmallVectorImpl<Value> &entries) {
+    Value q = project(h, prefix, 0), k = project(h, prefix, 1),
+          v = project(h, prefix, 2);
+    entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), k));
+    entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), v));
+    Value keys = KVCacheAppendOp::create(b, loc, headsType(), pastKeys, k);
+    Value values = KVCacheAppendOp::create(b, loc, headsType(), pastValues, v);
+    return attendAndProject(q, keys, values, keyPaddingToRank4(b, loc, keyMask),
+                            /*causal=*/false, prefix);
+  }
+
+  /// Cross-attention against keys and values projected once per source.
+  Value crossAttentionStep(Value h, const std::string &prefix, Value keys,
+                           Value values, Value sourcePadding) {
+    return attendAndProject(project(h, prefix, 0), keys, values,
+                            keyPaddingToRank4(b, loc, sourcePadding),
+                            /*causal=*/false, prefix);
   }
 
   Value feedForward(Value x, const std::string &prefix) {
@@ -164,14 +242,32 @@ public:
     return call.getResult(0);
   }
 
+  /// Like callLayer; returns all the layer's results.
+  SmallVector<Value> callLayerAll(func::FuncOp layer, ValueRange inputs,
+                                  StringRef prefix,
+                                  ArrayRef<std::string> suffixes) {
+    SmallVector<Value> args(inputs.begin(), inputs.end());
+    for (const std::string &suffix : suffixes)
+      args.push_back(weight((prefix + suffix).str()));
+    auto call = func::CallOp::create(b, loc, layer, args);
+    return SmallVector<Value>(call.getResults());
+  }
+
   func::FuncOp function() { return func; }
+
+  using Attend = std::function<Value(Value)>;
 
   /// nn.TransformerEncoderLayer (also the decoder-only block, with causal).
   Value encoderLayer(Value x, const std::string &p, Value keyPadding,
                      bool causal) {
-    auto selfAttention = [&](Value h) {
+    return encoderLayer(x, p, [&](Value h) {
       return attention(h, h, p + ".self_attn", keyPadding, causal);
-    };
+    });
+  }
+
+  /// The same with the self-attention given.
+  Value encoderLayer(Value x, const std::string &p,
+                     const Attend &selfAttention) {
     if (c.normFirst) {
       x = add(x, selfAttention(norm(x, p + ".norm1")));
       return add(x, feedForward(norm(x, p + ".norm2"), p));
@@ -183,12 +279,20 @@ public:
   /// nn.TransformerDecoderLayer.
   Value decoderLayer(Value x, Value memory, const std::string &p,
                      Value targetPadding, Value sourcePadding) {
-    auto selfAttention = [&](Value h) {
-      return attention(h, h, p + ".self_attn", targetPadding, true);
-    };
-    auto crossAttention = [&](Value h) {
-      return attention(h, memory, p + ".multihead_attn", sourcePadding, false);
-    };
+    return decoderLayer(
+        x, p,
+        [&](Value h) {
+          return attention(h, h, p + ".self_attn", targetPadding, true);
+        },
+        [&](Value h) {
+          return attention(h, memory, p + ".multihead_attn", sourcePadding,
+                           false);
+        });
+  }
+
+  /// The same with both attentions given.
+  Value decoderLayer(Value x, const std::string &p, const Attend &selfAttention,
+                     const Attend &crossAttention) {
     if (c.normFirst) {
       x = add(x, selfAttention(norm(x, p + ".norm1")));
       x = add(x, crossAttention(norm(x, p + ".norm2")));
@@ -326,6 +430,82 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     return SmallVector<Type>(count, f.mapType());
   };
 
+  // Incremental decoding. @prefill runs the prompt (decoder-only) or the
+  // source (encoder-decoder: the encoder, then every decoder layer's
+  // cross-attention keys and values, once per source); @decode_step runs one
+  // new token per row against the cached keys and values of the earlier
+  // positions. Cache entries are [S, B, H, D], position-major, so that the
+  // runtime's cache, allocated once for max_seq_len, passes its first L
+  // positions as one contiguous tensor. The step's `key_ids` [B, L + 1] are
+  // the ids at the cached positions followed by the new token, with pad_id
+  // where a row has not reached a position: their padding mask hides what
+  // the uncached model's causal and padding masks hide.
+  Type cache = f.cacheType(), heads = f.headsType();
+  Type positions =
+      RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
+  std::vector<std::string> cacheNames;
+  for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+    for (const char *kind : {"keys.", "values."})
+      cacheNames.push_back(std::string("past_") + kind + std::to_string(i));
+  std::vector<std::string> crossNames;
+  for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+    for (const char *kind : {"keys.", "values."})
+      crossNames.push_back(std::string("cross_") + kind + std::to_string(i));
+  auto named = [](const std::vector<std::string> &names, Type type) {
+    std::vector<std::pair<StringRef, Type>> list;
+    for (const std::string &name : names)
+      list.push_back({name, type});
+    return list;
+  };
+  // A layer function that also returns its self-attention's cache entries.
+  auto cachedLayer =
+      [&](StringRef name, StringRef prefix,
+          ArrayRef<std::pair<StringRef, Type>> inputs,
+          function_ref<Value(FunctionBuilder &, SmallVectorImpl<Value> &)>
+              body) {
+        Layer layer;
+        std::vector<WeightSpec> params =
+            layerWeights(weights, prefix, layer.suffixes);
+        b.setInsertionPointToEnd(module->getBody());
+        FunctionBuilder lf(b, c);
+        lf.begin(name, inputs, params, {hidden, cache, cache},
+                 /*isPrivate=*/true);
+        SmallVector<Value> entries;
+        Value out = body(lf, entries);
+        lf.finish({out, entries[0], entries[1]});
+        layer.func = lf.function();
+        return layer;
+      };
+  // Calls one cached layer per model layer; appends their entries to `outs`.
+  auto runCachedLayers = [&](const Layer &layer, StringRef prefix, Value x,
+                             function_ref<SmallVector<Value>(int64_t)> inputs,
+                             SmallVectorImpl<Value> &outs) {
+    for (int64_t i = 0; i < c.numDecoderLayers; ++i) {
+      SmallVector<Value> args = {x};
+      args.append(inputs(i));
+      SmallVector<Value> r = f.callLayerAll(
+          layer.func, args, layerName(prefix, i), layer.suffixes);
+      x = r[0];
+      outs.append({r[1], r[2]});
+    }
+    return x;
+  };
+  auto withCaches = [&](std::vector<std::pair<StringRef, Type>> inputs,
+                        bool cross) {
+    auto past = named(cacheNames, cache);
+    inputs.insert(inputs.end(), past.begin(), past.end());
+    if (cross) {
+      auto crossList = named(crossNames, heads);
+      inputs.insert(inputs.end(), crossList.begin(), crossList.end());
+    }
+    return inputs;
+  };
+  auto cacheResults = [&](Type first) {
+    SmallVector<Type> types = {first};
+    types.append(2 * c.numDecoderLayers, cache);
+    return types;
+  };
+
   switch (c.architecture) {
   case Architecture::Encoder: {
     Layer layer = encoderLayer("encoder_layer", "encoder.layers.", false);
@@ -362,15 +542,68 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
     for (int64_t i = 0; i < c.numDecoderLayers; ++i)
       x = f.callLayer(layer.func, {x, padding}, layerName("layers.", i),
                       layer.suffixes);
-    if (c.finalNorm)
-      x = f.norm(x, "norm");
-    Value logits =
-        c.tieEmbeddings
-            ? Value(LinearOp::create(b, b.getUnknownLoc(),
-                                     f.activations(c.tgtVocabSize), x,
-                                     f.weight("embed.weight"), Value()))
-            : f.linear(x, "lm_head", c.tgtVocabSize);
-    f.finish(logits);
+    auto logitsOf = [&](Value x) {
+      if (c.finalNorm)
+        x = f.norm(x, "norm");
+      return c.tieEmbeddings
+                 ? Value(LinearOp::create(b, b.getUnknownLoc(),
+                                          f.activations(c.tgtVocabSize), x,
+                                          f.weight("embed.weight"), Value()))
+                 : f.linear(x, "lm_head", c.tgtVocabSize);
+    };
+    f.finish(logitsOf(x));
+
+    Layer prefillLayer = cachedLayer(
+        "decoder_layer_prefill", "layers.", {{"x", hidden}, {"padding", mask}},
+        [&](FunctionBuilder &lf, SmallVectorImpl<Value> &entries) {
+          return lf.encoderLayer(lf.input("x"), "layer", [&](Value h) {
+            return lf.selfAttentionPrefill(h, "layer.self_attn",
+                                           lf.input("padding"), entries);
+          });
+        });
+    Layer stepLayer = cachedLayer(
+        "decoder_layer_step", "layers.",
+        {{"x", hidden},
+         {"key_mask", mask},
+         {"past_keys", cache},
+         {"past_values", cache}},
+        [&](FunctionBuilder &lf, SmallVectorImpl<Value> &entries) {
+          return lf.encoderLayer(lf.input("x"), "layer", [&](Value h) {
+            return lf.selfAttentionStep(
+                h, "layer.self_attn", lf.input("past_keys"),
+                lf.input("past_values"), lf.input("key_mask"), entries);
+          });
+        });
+    Type logitsType = f.activations(c.tgtVocabSize);
+
+    beginEntry("prefill", {{"ids", ids}}, weights, cacheResults(logitsType));
+    SmallVector<Value> outs = {Value()};
+    padding = f.paddingMask(f.input("ids"));
+    x = runCachedLayers(
+        prefillLayer, "layers.",
+        f.embed(f.input("ids"), "embed.weight", "pos.weight"),
+        [&](int64_t) { return SmallVector<Value>{padding}; }, outs);
+    outs[0] = logitsOf(x);
+    f.finish(outs);
+
+    beginEntry(
+        "decode_step",
+        withCaches({{"ids", ids}, {"positions", positions}, {"key_ids", ids}},
+                   /*cross=*/false),
+        weights, cacheResults(logitsType));
+    outs = {Value()};
+    Value keyMask = f.paddingMask(f.input("key_ids"));
+    x = runCachedLayers(
+        stepLayer, "layers.",
+        f.embed(f.input("ids"), "embed.weight", "pos.weight",
+                f.input("positions")),
+        [&](int64_t i) {
+          return SmallVector<Value>{keyMask, f.input(cacheNames[2 * i]),
+                                    f.input(cacheNames[2 * i + 1])};
+        },
+        outs);
+    outs[0] = logitsOf(x);
+    f.finish(outs);
 
     Layer mapsLayer = encoderLayer("decoder_layer_maps", "layers.", true, true);
     beginEntry("forward_attention", {{"ids", ids}}, weights,
@@ -410,9 +643,79 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
       y = f.callLayer(decLayer.func,
                       {y, f.input("memory"), tgtPadding, srcPadding},
                       layerName("decoder.layers.", i), decLayer.suffixes);
+    auto logitsOf = [&](Value y) {
+      if (c.finalNorm)
+        y = f.norm(y, "decoder.norm");
+      return f.linear(y, "generator", c.tgtVocabSize);
+    };
+    f.finish(logitsOf(y));
+
+    beginEntry("prefill", {{"src_ids", ids}},
+               select(weights, {"src_", "encoder.", "decoder.layers."}),
+               SmallVector<Type>(2 * c.numDecoderLayers, heads));
+    srcPadding = f.paddingMask(f.input("src_ids"));
+    x = f.embed(f.input("src_ids"), "src_embed.weight", "src_pos.weight");
+    for (int64_t i = 0; i < c.numEncoderLayers; ++i)
+      x = f.callLayer(encLayer.func, {x, srcPadding},
+                      layerName("encoder.layers.", i), encLayer.suffixes);
     if (c.finalNorm)
-      y = f.norm(y, "decoder.norm");
-    f.finish(f.linear(y, "generator", c.tgtVocabSize));
+      x = f.norm(x, "encoder.norm");
+    SmallVector<Value> crossKV;
+    for (int64_t i = 0; i < c.numDecoderLayers; ++i)
+      for (int64_t kv : {1, 2})
+        crossKV.push_back(f.project(
+            x, layerName("decoder.layers.", i) + ".multihead_attn", kv));
+    f.finish(crossKV);
+
+    Layer stepLayer = cachedLayer(
+        "decoder_layer_step", "decoder.layers.",
+        {{"y", hidden},
+         {"key_mask", mask},
+         {"src_padding", mask},
+         {"past_keys", cache},
+         {"past_values", cache},
+         {"cross_keys", heads},
+         {"cross_values", heads}},
+        [&](FunctionBuilder &lf, SmallVectorImpl<Value> &entries) {
+          return lf.decoderLayer(
+              lf.input("y"), "layer",
+              [&](Value h) {
+                return lf.selfAttentionStep(
+                    h, "layer.self_attn", lf.input("past_keys"),
+                    lf.input("past_values"), lf.input("key_mask"), entries);
+              },
+              [&](Value h) {
+                return lf.crossAttentionStep(
+                    h, "layer.multihead_attn", lf.input("cross_keys"),
+                    lf.input("cross_values"), lf.input("src_padding"));
+              });
+        });
+    beginEntry("decode_step",
+               withCaches({{"ids", ids},
+                           {"positions", positions},
+                           {"key_ids", ids},
+                           {"src_ids", ids}},
+                          /*cross=*/true),
+               select(weights, {"tgt_", "decoder.", "generator."}),
+               cacheResults(f.activations(c.tgtVocabSize)));
+    SmallVector<Value> outs = {Value()};
+    Value keyMask = f.paddingMask(f.input("key_ids"));
+    srcPadding = f.paddingMask(f.input("src_ids"));
+    y = runCachedLayers(
+        stepLayer, "decoder.layers.",
+        f.embed(f.input("ids"), "tgt_embed.weight", "tgt_pos.weight",
+                f.input("positions")),
+        [&](int64_t i) {
+          return SmallVector<Value>{keyMask,
+                                    srcPadding,
+                                    f.input(cacheNames[2 * i]),
+                                    f.input(cacheNames[2 * i + 1]),
+                                    f.input(crossNames[2 * i]),
+                                    f.input(crossNames[2 * i + 1])};
+        },
+        outs);
+    outs[0] = logitsOf(y);
+    f.finish(outs);
 
     Layer encMaps =
         encoderLayer("encoder_layer_maps", "encoder.layers.", false, true);

@@ -126,6 +126,41 @@ static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path) {
   return file;
 }
 
+/// Flushes `out` and keeps it if every write succeeded (a full disk shows
+/// only here); otherwise reports the error and lets `out` delete the file.
+static int keepOutput(llvm::ToolOutputFile &out) {
+  out.os().flush();
+  if (!out.os().has_error()) {
+    out.keep();
+    return 0;
+  }
+  std::string message = out.os().error().message();
+  out.os().clear_error();
+  StringRef path = out.getFilename();
+  return fail("cannot write " +
+              (path == "-" ? std::string("to standard output")
+                           : "output file '" + path.str() + "'") +
+              ": " + message);
+}
+
+/// Fails early, before compiling, when `path` cannot be created because its
+/// directory is missing (the linker would otherwise report it at the end,
+/// in several lines of its own).
+static LogicalResult checkOutputDirectory(StringRef path) {
+  if (path == "-")
+    return success();
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  if (llvm::sys::fs::is_directory(dir))
+    return success();
+  fail("cannot open output file '" + path + "': " +
+       (llvm::sys::fs::exists(dir) ? "Not a directory"
+                                   : "No such file or directory"));
+  return failure();
+}
+
 /// Runs the pipeline stages up to `emit` on `module`.
 static LogicalResult lower(ModuleOp module, Emit emit,
                            const tfm::LoweringOptions &options) {
@@ -151,8 +186,7 @@ static int printModule(ModuleOp module) {
     return 1;
   module.print(out->os());
   out->os() << "\n";
-  out->keep();
-  return 0;
+  return keepOutput(*out);
 }
 
 /// libLLVM registers hundreds of code generator flags for every target;
@@ -231,6 +265,10 @@ int main(int argc, char **argv) {
   }
 
   Emit emit = emitAction;
+  std::string outputPath =
+      outputFilename.empty() ? defaultOutput(emit) : outputFilename.getValue();
+  if (failed(checkOutputDirectory(outputPath)))
+    return 1;
   if (emit == Emit::Tfm)
     return printModule(*module);
 
@@ -265,8 +303,6 @@ int main(int argc, char **argv) {
   if (failed(tfm::optimizeLLVMIR(*llvmModule, **tm, options.optLevel)))
     return 1;
 
-  std::string outputPath =
-      outputFilename.empty() ? defaultOutput(emit) : outputFilename.getValue();
   if (emit == Emit::LLVMIR || emit == Emit::Asm || emit == Emit::Obj) {
     auto out = openOutput(outputPath);
     if (!out)
@@ -276,11 +312,11 @@ int main(int argc, char **argv) {
     else if (failed(tfm::emitMachineCode(*llvmModule, **tm, emit == Emit::Asm,
                                          out->os())))
       return 1;
-    out->keep();
-    return 0;
+    return keepOutput(*out);
   }
 
-  // lib and exe start from the object in memory.
+  // lib and exe start from the object in memory; OpenMP loops need libomp.
+  bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   llvm::SmallString<0> object;
   llvm::raw_svector_ostream objectStream(object);
   if (failed(tfm::emitMachineCode(*llvmModule, **tm, /*assembly=*/false,
@@ -309,8 +345,15 @@ int main(int argc, char **argv) {
     auto out = openOutput(header);
     if (!out)
       return 1;
-    tfm::writeCHeader(out->os(), *entries, inputFilename, base);
-    out->keep();
+    std::string linkFlags = "-lm";
+    if (usesOpenMP)
+      for (const std::string &flag : tfm::openMPLinkFlags())
+        linkFlags += " " + flag;
+    tfm::writeCHeader(out->os(), *entries, inputFilename, base, linkFlags);
+    if (int rc = keepOutput(*out)) {
+      llvm::sys::fs::remove(outputPath);
+      return rc;
+    }
     return 0;
   }
 
@@ -326,9 +369,8 @@ int main(int argc, char **argv) {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << object;
   }
-  bool openmp = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   LogicalResult linked = tfm::linkExecutable(objectPath, *runtime, outputPath,
-                                             linker, openmp, error);
+                                             linker, usesOpenMP, error);
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);

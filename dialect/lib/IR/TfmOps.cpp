@@ -301,10 +301,11 @@ LogicalResult MultiHeadAttentionOp::verify() {
             expectShape(named("packed in_proj bias", biases[0]), {3 * embed})))
       return failure();
   } else if (biases.size() == 3) {
-    for (auto [name, bias] :
-         llvm::zip(ArrayRef<StringRef>{"query in_proj bias", "key in_proj bias",
-                                       "value in_proj bias"},
-                   biases))
+    // A named array: an ArrayRef of a braced list inside the range
+    // expression would dangle (stack-use-after-scope).
+    const StringRef names[] = {"query in_proj bias", "key in_proj bias",
+                               "value in_proj bias"};
+    for (auto [name, bias] : llvm::zip(names, biases))
       if (failed(expectShape(named(name, bias), {embed})))
         return failure();
   } else if (!biases.empty()) {
@@ -344,6 +345,51 @@ LogicalResult MultiHeadAttentionOp::verify() {
         failed(check.sameDim("key length", m, rank - 1, k, 1)))
       return failure();
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Key/value cache
+//===----------------------------------------------------------------------===//
+
+LogicalResult KVCacheAppendOp::verify() {
+  ShapeChecker check(*this);
+  Named c = named("cache", getCache()), s = named("step", getStep()),
+        r = named("result", getResult());
+  for (Named t : {c, s, r})
+    if (failed(check.rank(t, 4)))
+      return failure();
+  for (Named t : {s, r})
+    if (failed(check.sameElementType(c, t)))
+      return failure();
+  // cache [L, B, H, D], step [B, H, S, D], result [B, H, L + S, D].
+  if (failed(check.sameDim("batch size", c, 1, s, 0)) ||
+      failed(check.sameDim("head count", c, 2, s, 1)) ||
+      failed(check.sameDim("head size", c, 3, s, 3)) ||
+      failed(check.sameDim("batch size", s, 0, r, 0)) ||
+      failed(check.sameDim("head count", s, 1, r, 1)) ||
+      failed(check.sameDim("head size", s, 3, r, 3)))
+    return failure();
+  int64_t cached = c.dim(0), added = s.dim(2);
+  if (!ShapedType::isDynamic(cached) && !ShapedType::isDynamic(added) &&
+      failed(check.dimIs("positions", r, 2, cached + added,
+                         "(cache dimension 0 plus step dimension 2)")))
+    return failure();
+  return success();
+}
+
+LogicalResult KVCacheEntriesOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), r = named("result", getResult());
+  if (failed(check.rank(in, 4)) || failed(check.rank(r, 4)) ||
+      failed(check.sameElementType(in, r)))
+    return failure();
+  // input [B, H, S, D], result [S, B, H, D].
+  if (failed(check.sameDim("positions", in, 2, r, 0)) ||
+      failed(check.sameDim("batch size", in, 0, r, 1)) ||
+      failed(check.sameDim("head count", in, 1, r, 2)) ||
+      failed(check.sameDim("head size", in, 3, r, 3)))
+    return failure();
   return success();
 }
 

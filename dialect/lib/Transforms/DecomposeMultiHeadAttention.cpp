@@ -194,6 +194,10 @@ Value mlir::tfm::projectHeads(OpBuilder &b, Location loc, Value input,
   return splitHeads(b, loc, projected, heads);
 }
 
+Value mlir::tfm::mergeAttentionHeads(OpBuilder &b, Location loc, Value x) {
+  return mergeHeads(b, loc, x);
+}
+
 Value mlir::tfm::keyPaddingToRank4(OpBuilder &b, Location loc, Value mask) {
   return maskToRank4(b, loc, mask, /*isKeyPadding=*/true,
                      tensor::getMixedSize(b, loc, mask, 0), /*heads=*/1);

@@ -29,6 +29,7 @@ struct TfmLowerToLinalgPass
     populateLowerProjectionPatterns(patterns);
     populateLowerEncodingAndMaskPatterns(patterns);
     populateLowerActivationPatterns(patterns);
+    populateLowerKVCachePatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
 

@@ -54,6 +54,7 @@ void populateLowerNormalizationPatterns(RewritePatternSet &patterns);
 void populateLowerProjectionPatterns(RewritePatternSet &patterns);
 void populateLowerEncodingAndMaskPatterns(RewritePatternSet &patterns);
 void populateLowerActivationPatterns(RewritePatternSet &patterns);
+void populateLowerKVCachePatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::tfm
 

@@ -18,3 +18,9 @@ func.func @scale_rows(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
   }
   return %r : tensor<?x16xf32>
 }
+
+// Split into rows by tfm-tile-rows-for-threads.
+func.func @layer_norm_rows(%x: tensor<?x?x40xf32>, %w: tensor<40xf32>, %b: tensor<40xf32>) -> tensor<?x?x40xf32> {
+  %0 = tfm.layer_norm %x weight(%w : tensor<40xf32>) bias(%b : tensor<40xf32>) : tensor<?x?x40xf32> -> tensor<?x?x40xf32>
+  return %0 : tensor<?x?x40xf32>
+}

@@ -7,7 +7,9 @@ builds the reference PyTorch model of CASE (python/tfm_reference.py) with
 seeded default initialisation, exports it (python/tfm_export.py), compiles
 it with tfmc, runs the executable as a user would and compares:
 hidden states / logits within 1e-4 at non-padded positions, and greedy ids
-equal to PyTorch's greedy loop. Seeds are searched (from 0) until the top-2
+equal to PyTorch's greedy loop, both with the key/value cache (the default)
+and without it (--no-cache). Generation runs until max_seq_len or eos_id, so
+that the rows of a batch finish at different steps. Seeds are searched (from 0) until the top-2
 logit gap of every greedy step in PyTorch stays above 1e-3, so that a
 rounding difference cannot flip an argmax.
 """
@@ -147,7 +149,7 @@ def main():
     vocab_out = c.get("vocab_size", c.get("tgt_vocab_size"))
     rng = np.random.default_rng(1)
     ids = padded_batch(rng, vocab_in, [7, 4, 9], 9, c["pad_id"])
-    max_new = 6
+    max_new = 20
 
     # Seeds whose greedy steps all have a clear winner.
     for seed in range(50):
@@ -203,11 +205,17 @@ def main():
         compare("logits", np.load(out), want,
                 np.broadcast_to(tkeep[..., None], want.shape))
 
-    printed = run([exe, "--input", ids_path, "--max-new-tokens", str(max_new)])
-    got_rows = [[int(t) for t in line.split()] for line in printed.splitlines()]
-    print(f"greedy ids: {got_rows}")
-    if got_rows != rows:
-        sys.exit(f"FAIL greedy ids: got {got_rows}, PyTorch gives {rows}")
+    lengths = sorted({len(r) for r in rows})
+    print(f"PyTorch's rows finish after {lengths} tokens")
+    for flags in ([], ["--no-cache"]):
+        printed = run([exe, "--input", ids_path, "--max-new-tokens",
+                       str(max_new)] + flags)
+        got_rows = [[int(t) for t in line.split()]
+                    for line in printed.splitlines()]
+        what = " ".join(["greedy ids"] + flags)
+        print(f"{what}: {got_rows}")
+        if got_rows != rows:
+            sys.exit(f"FAIL {what}: got {got_rows}, PyTorch gives {rows}")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 """Runs a command that must fail the way compiled programs report errors.
 
-usage: expect-error.py [--unchanged DIR]... [--fsize BYTES] -- COMMAND ARGS...
+usage: expect-error.py [--unchanged DIR]... [--fsize BYTES] [--stdout FILE]
+                       -- COMMAND ARGS...
 
 The command must exit with status 2, print nothing on stdout and exactly one
 line starting with 'error: ' on stderr; that line is echoed on stdout for
 FileCheck. With --unchanged DIR, DIR must hold the same files afterwards
 (names, sizes, mtimes): no result, no temporary file left behind. --fsize
 limits the size of the files the command may write (RLIMIT_FSIZE).
+--stdout sends the command's stdout to FILE (e.g. /dev/full, a full disk)
+instead of checking that it is empty.
 """
 
 import os
@@ -29,20 +32,23 @@ def main(argv):
     split = argv.index("--")
     options, command = argv[:split], argv[split + 1:]
     if len(options) % 2 or \
-            any(o not in ("--unchanged", "--fsize") for o in options[::2]):
+            any(o not in ("--unchanged", "--fsize", "--stdout")
+                for o in options[::2]):
         sys.exit("expect-error.py: bad options %r" % options)
     pairs = list(zip(options[::2], options[1::2]))
     dirs = [value for option, value in pairs if option == "--unchanged"]
     fsize = [int(value) for option, value in pairs if option == "--fsize"]
+    stdout_paths = [value for option, value in pairs if option == "--stdout"]
     before = {d: snapshot(d) for d in dirs}
 
     def limit():
         if fsize:
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize[-1], fsize[-1]))
 
-    proc = subprocess.run(command, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, preexec_fn=limit)
-    stdout = proc.stdout.decode(errors="replace")
+    out = open(stdout_paths[-1], "wb") if stdout_paths else subprocess.PIPE
+    proc = subprocess.run(command, stdout=out, stderr=subprocess.PIPE,
+                          preexec_fn=limit)
+    stdout = (proc.stdout or b"").decode(errors="replace")
     stderr = proc.stderr.decode(errors="replace")
     problems = []
     if proc.returncode != 2:

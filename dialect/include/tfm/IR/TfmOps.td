@@ -149,6 +149,57 @@ def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
 }
 
 //===----------------------------------------------------------------------===//
+// Key/value cache (incremental decoding)
+//===----------------------------------------------------------------------===//
+
+def Tfm_KVCacheAppendOp : Tfm_Op<"kv_cache_append", [Pure]> {
+  let summary = "cached keys or values followed by the new steps' ones";
+  let description = [{
+    Incremental decoding keeps, per decoder layer, the keys and the values of
+    every earlier step in a cache `[L, B, H, D]`: position-major, so that
+    the first `L` positions of a cache allocated once for `max_seq_len` are
+    one contiguous block that the caller passes as it grows. `step` holds
+    the keys (or values) of the `S` new positions in `tfm.attention`'s
+    layout `[B, H, S, D]`. The result `[B, H, L + S, D]` is the cache in
+    that layout followed by the new positions, ready to be the keys or
+    values of a `tfm.attention` whose queries are the new positions (with a
+    mask that hides the cache positions a row has not reached).
+
+    ```mlir
+    %k = tfm.kv_cache_append %cache, %step
+        : tensor<?x2x4x16xf32>, tensor<2x4x1x16xf32> -> tensor<2x4x?x16xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$cache, Tfm_FloatTensor:$step);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $cache `,` $step attr-dict `:` type($cache) `,` type($step) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_KVCacheEntriesOp : Tfm_Op<"kv_cache_entries", [Pure]> {
+  let summary = "keys or values of new steps in the cache's layout";
+  let description = [{
+    Keys or values `[B, H, S, D]` (`tfm.attention`'s layout) as the `S`
+    position-major entries `[S, B, H, D]` that a caller stores into its
+    key/value cache (see `tfm.kv_cache_append`): a prefill returns the
+    prompt's entries, a decode step those of the new token.
+
+    ```mlir
+    %e = tfm.kv_cache_entries %k : tensor<2x4x1x16xf32> -> tensor<1x2x4x16xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Masks
 //===----------------------------------------------------------------------===//
 

@@ -18,6 +18,9 @@ namespace mlir::tfm {
 Value projectHeads(OpBuilder &b, Location loc, Value input, Value packedWeight,
                    Value packedBias, int64_t index, int64_t heads);
 
+/// Merges heads: [B, H, S, D] -> [B, S, H*D].
+Value mergeAttentionHeads(OpBuilder &b, Location loc, Value x);
+
 /// A key-padding mask [B, Skv] as [B, 1, 1, Skv], to broadcast over heads and
 /// queries.
 Value keyPaddingToRank4(OpBuilder &b, Location loc, Value mask);

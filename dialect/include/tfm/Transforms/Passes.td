@@ -72,6 +72,29 @@ def TfmApproximateMath : Pass<"tfm-approximate-math"> {
   ];
 }
 
+def TfmTileRowsForThreads : Pass<"tfm-tile-rows-for-threads"> {
+  let summary = "Split the outer parallel loops of linalg ops into scf.forall";
+  let description = [{
+    On tensors, before bufferization: every linalg op that is not already
+    inside an `scf.forall` (elementwise ops, layer norms, softmaxes,
+    transposes, and contractions no codegen pass tiled) has its leading
+    parallel loops tiled by 1 into an `scf.forall`, keeping its innermost
+    loop (and any reduction) whole in each iteration. `tfm-map-forall-to-threads`
+    then runs the iterations on OpenMP threads. Each iteration computes its
+    rows exactly as the untiled op would, so results do not depend on the
+    number of threads. Ops with fewer than `min-elements` iterations in all
+    (when static) are left alone: forking threads would cost more.
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"16384",
+           "Leave ops with fewer loop iterations than this untiled">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def TfmCheckShapes : Pass<"tfm-check-shapes"> {
   let summary = "Check at run time that dynamic sizes agree";
   let description = [{

@@ -1,0 +1,109 @@
+//===- ModelRunner.h - calling a compiled model's entry points --*- C++ -*-===//
+//
+// What the command line and the generation loops share: the model's
+// description, batches of token ids, and entry-point calls with the
+// weights bound by name.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFM_RUNTIME_LIB_MODELRUNNER_H
+#define TFM_RUNTIME_LIB_MODELRUNNER_H
+
+#include "Error.h"
+#include "Invocation.h"
+#include "ModelWeights.h"
+#include "Vocabulary.h"
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tfm::runtime {
+
+/// The model_config JSON that tfmc embeds.
+struct ModelInfo {
+  std::string architecture;
+  int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
+  int64_t padId = 0, bosId = 0, eosId = 0;
+  // Embedded by tfmc from the vocabulary files; empty when there is none.
+  Vocabulary srcVocab, tgtVocab;
+
+  bool isEncoder() const { return architecture == "encoder"; }
+  bool isDecoder() const { return architecture == "decoder"; }
+  bool isEncoderDecoder() const { return architecture == "encoder-decoder"; }
+  /// The vocabulary of the ids a user passes (sources or prompts).
+  int64_t inputVocabSize() const {
+    return isDecoder() ? tgtVocabSize : srcVocabSize;
+  }
+};
+
+/// Token ids [B, S], row-major.
+struct IdBatch {
+  int64_t rows = 0, cols = 0;
+  std::vector<int64_t> ids;
+  int64_t at(int64_t b, int64_t s) const { return ids[b * cols + s]; }
+};
+
+/// Ids as an int64 tensor [B, S].
+InputTensor idTensor(const IdBatch &batch);
+
+/// A contiguous float copy of a result.
+InputTensor copyResult(const StridedView &view);
+
+/// Runs the model's entry points with their weights bound.
+class Model {
+public:
+  Model(const tfm_module &module, ModelWeights &weights)
+      : module(module), weights(weights) {}
+
+  const tfm_entry &entry(const char *name) {
+    for (int32_t i = 0; i < module.num_entries; ++i)
+      if (std::strcmp(module.entries[i].name, name) == 0) {
+        weights.check(module.entries[i]);
+        return module.entries[i];
+      }
+    throw Error("model",
+                std::string("corrupt executable: no entry point ") + name);
+  }
+
+  /// Calls `name` with the named inputs; returns its only result, copied.
+  InputTensor call(const char *name,
+                   const std::map<std::string, const InputTensor *> &inputs) {
+    return std::move(callAll(name, inputs).at(0));
+  }
+
+  /// Calls `name` with the named inputs; returns all its results, copied.
+  std::vector<InputTensor>
+  callAll(const char *name,
+          const std::map<std::string, const InputTensor *> &inputs) {
+    const tfm_entry &e = entry(name);
+    std::vector<InputTensor> args;
+    for (int32_t i = 0; i < e.num_args; ++i) {
+      if (e.arg_kinds && e.arg_kinds[i] == TFM_ARG_WEIGHT) {
+        args.push_back(weights.bind(e, i));
+        continue;
+      }
+      const InputTensor *in = inputs.at(e.arg_names[i]);
+      InputTensor borrowed;
+      borrowed.dtype = in->dtype;
+      borrowed.shape = in->shape;
+      borrowed.borrowed = in->ptr();
+      args.push_back(std::move(borrowed));
+    }
+    Invocation invocation(e, args);
+    invocation.run();
+    std::vector<InputTensor> results;
+    for (const StridedView &view : invocation.results())
+      results.push_back(copyResult(view));
+    return results;
+  }
+
+private:
+  const tfm_module &module;
+  ModelWeights &weights;
+};
+
+} // namespace tfm::runtime
+
+#endif // TFM_RUNTIME_LIB_MODELRUNNER_H
