@@ -72,8 +72,8 @@ class FlashBuilder {
 public:
   FlashBuilder(OpBuilder &b, Location loc, AttentionOp op, int64_t queryBlock,
                int64_t keyBlock)
-      : b(b), loc(loc), op(op), bq(queryBlock),
-        nv(queryBlock / kLanes), keyRows(tileRows(keyBlock)) {
+      : b(b), loc(loc), op(op), bq(queryBlock), nv(queryBlock / kLanes),
+        keyRows(tileRows(keyBlock)) {
     // The key block is a whole number of register tiles.
     bk = llvm::divideCeil(keyBlock, keyRows) * keyRows;
     auto vType = cast<RankedTensorType>(op.getValue().getType());
@@ -87,7 +87,9 @@ public:
 
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value minIdx(Value a, Value c) { return arith::MinSIOp::create(b, loc, a, c); }
+  Value minIdx(Value a, Value c) {
+    return arith::MinSIOp::create(b, loc, a, c);
+  }
   Value add(Value a, Value c) { return arith::AddIOp::create(b, loc, a, c); }
   Value sub(Value a, Value c) { return arith::SubIOp::create(b, loc, a, c); }
   Value mul(Value a, Value c) { return arith::MulIOp::create(b, loc, a, c); }
@@ -143,8 +145,8 @@ private:
 Value FlashBuilder::toBuffer(Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
   SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
-  auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
-                                       strides);
+  auto layout =
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, strides);
   auto memType =
       MemRefType::get(type.getShape(), type.getElementType(), layout);
   return bufferization::ToBufferOp::create(b, loc, memType, tensor,
@@ -176,8 +178,7 @@ void FlashBuilder::checkSizes() {
   auto check = [&](Value a, Value c) {
     if (getConstantIntValue(a) && getConstantIntValue(c))
       return;
-    Value same =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+    Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
     cf::AssertOp::create(b, loc, same, message);
   };
   auto dim = [&](Value t, int64_t i) { return dimOf(t, i); };
@@ -228,8 +229,7 @@ Value FlashBuilder::build() {
   if (std::optional<int64_t> dv = getConstantIntValue(valueDepth))
     valueDepthPadded = idx(llvm::divideCeil(*dv, valueRows) * valueRows);
   else
-    valueDepthPadded =
-        mul(ceilDiv(valueDepth, idx(valueRows)), idx(valueRows));
+    valueDepthPadded = mul(ceilDiv(valueDepth, idx(valueRows)), idx(valueRows));
   causalOffset = sub(skv, sq);
   checkSizes();
   scale = scaleValue();
@@ -284,9 +284,9 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
   std::optional<int64_t> dvPad = getConstantIntValue(valueDepthPadded);
   oT = dvPad ? tile(*dvPad, nullptr)
              : tile(ShapedType::kDynamic, valueDepthPadded);
-  Value invL = memref::AllocaOp::create(b, loc, MemRefType::get({bq}, f32),
-                                        ValueRange{}, ValueRange{},
-                                        b.getI64IntegerAttr(64));
+  Value invL =
+      memref::AllocaOp::create(b, loc, MemRefType::get({bq}, f32), ValueRange{},
+                               ValueRange{}, b.getI64IntegerAttr(64));
 
   // Qᵀ·scale; rows past Sq repeat the last query (their lanes are dropped).
   Value lastQuery = sub(sq, c1);
@@ -297,8 +297,8 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
         scf::ForOp::create(
             b, loc, c0, depth, c1, ValueRange{},
             [&](OpBuilder &, Location, Value d, ValueRange) {
-              Value x = memref::LoadOp::create(b, loc, q,
-                                               ValueRange{bi, hi, row, d});
+              Value x =
+                  memref::LoadOp::create(b, loc, q, ValueRange{bi, hi, row, d});
               Value scaled = arith::MulFOp::create(b, loc, x, scale);
               memref::StoreOp::create(b, loc, scaled, qT, ValueRange{d, i});
               scf::YieldOp::create(b, loc);
@@ -362,8 +362,8 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
         Value minusInf = splat(-inf);
         for (int64_t c = 0; c < nv; ++c) {
           Value m = maxVec(state[c], blockMax[c]);
-          Value none = arith::CmpFOp::create(
-              b, loc, arith::CmpFPredicate::OEQ, m, minusInf);
+          Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                             m, minusInf);
           base.push_back(arith::SelectOp::create(b, loc, none, zero, m));
           Value shift = arith::SubFOp::create(b, loc, state[c], base[c]);
           alpha.push_back(math::ExpOp::create(b, loc, shift));
@@ -398,8 +398,8 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
   // 1/l, or 0 for rows that saw no key.
   for (int64_t c = 0; c < nv; ++c) {
     Value l = kvLoop.getResult(nv + c);
-    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                           l, zero);
+    Value positive =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, zero);
     Value inv = arith::DivFOp::create(b, loc, splat(1.0), l);
     storeVec(arith::SelectOp::create(b, loc, positive, inv, zero), invL,
              {idx(c * kLanes)});
@@ -411,15 +411,15 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
       [&](OpBuilder &, Location, Value i, ValueRange) {
         Value inv = memref::LoadOp::create(b, loc, invL, ValueRange{i});
         Value row = add(q0, i);
-        scf::ForOp::create(
-            b, loc, c0, valueDepth, c1, ValueRange{},
-            [&](OpBuilder &, Location, Value e, ValueRange) {
-              Value x = memref::LoadOp::create(b, loc, oT, ValueRange{e, i});
-              Value y = arith::MulFOp::create(b, loc, x, inv);
-              memref::StoreOp::create(b, loc, y, out,
-                                      ValueRange{bi, hi, row, e});
-              scf::YieldOp::create(b, loc);
-            });
+        scf::ForOp::create(b, loc, c0, valueDepth, c1, ValueRange{},
+                           [&](OpBuilder &, Location, Value e, ValueRange) {
+                             Value x = memref::LoadOp::create(b, loc, oT,
+                                                              ValueRange{e, i});
+                             Value y = arith::MulFOp::create(b, loc, x, inv);
+                             memref::StoreOp::create(
+                                 b, loc, y, out, ValueRange{bi, hi, row, e});
+                             scf::YieldOp::create(b, loc);
+                           });
         scf::YieldOp::create(b, loc);
       });
 }
@@ -428,8 +428,7 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
 /// (the last tile may run past nk on clamped keys: rows that are ignored and
 /// whose scores are never above those of a real key). Returns the lane-wise
 /// maximum.
-SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0,
-                                             Value nk) {
+SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0, Value nk) {
   Value c0 = idx(0), c1 = idx(1);
   double inf = std::numeric_limits<double>::infinity();
   Value lastKey = sub(skv, c1);
@@ -445,8 +444,7 @@ SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0,
         }
         // acc[r][c] += K[key_r, d] * Qᵀ[d, lanes c]
         auto dLoop = scf::ForOp::create(
-            b, loc, c0, depth, c1,
-            SmallVector<Value>(keyRows * nv, splat(0.0)),
+            b, loc, c0, depth, c1, SmallVector<Value>(keyRows * nv, splat(0.0)),
             [&](OpBuilder &, Location, Value d, ValueRange acc) {
               SmallVector<Value> qv, next;
               for (int64_t c = 0; c < nv; ++c)
@@ -479,8 +477,7 @@ SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0,
 
 /// Scores of one key for the queries of lane block c, with the causal flag
 /// and the mask operand applied (-inf where hidden).
-Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey,
-                              int64_t c) {
+Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
   double inf = std::numeric_limits<double>::infinity();
   Value rowBase = add(q0, idx(c * kLanes));
   if (op.getCausal()) {
@@ -488,15 +485,14 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey,
     auto i32Vec = VectorType::get({kLanes}, b.getI32Type());
     Value threshold = arith::IndexCastOp::create(b, loc, b.getI32Type(),
                                                  sub(key, causalOffset));
-    Value base32 =
-        arith::IndexCastOp::create(b, loc, b.getI32Type(), rowBase);
+    Value base32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), rowBase);
     Value rows = arith::AddIOp::create(
         b, loc, vector::BroadcastOp::create(b, loc, i32Vec, base32),
         arith::ConstantOp::create(
             b, loc,
             DenseElementsAttr::get(
-                i32Vec, ArrayRef<int32_t>(llvm::to_vector(
-                            llvm::seq<int32_t>(0, kLanes))))));
+                i32Vec, ArrayRef<int32_t>(
+                            llvm::to_vector(llvm::seq<int32_t>(0, kLanes))))));
     Value visible = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::sge, rows,
         vector::BroadcastOp::create(b, loc, i32Vec, threshold));
@@ -535,11 +531,11 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey,
     auto lanes = scf::ForOp::create(
         b, loc, idx(0), idx(kLanes), idx(1), ValueRange{splat(0.0)},
         [&](OpBuilder &, Location, Value lane, ValueRange vec) {
-          Value row = minIdx(arith::AddIOp::create(b, loc, rowBase, lane),
-                             lastQuery);
+          Value row =
+              minIdx(arith::AddIOp::create(b, loc, rowBase, lane), lastQuery);
           Value p = penalty(row);
-          Value nextVec = vector::InsertOp::create(b, loc, p, vec[0],
-                                                   ArrayRef<OpFoldResult>{lane});
+          Value nextVec = vector::InsertOp::create(
+              b, loc, p, vec[0], ArrayRef<OpFoldResult>{lane});
           scf::YieldOp::create(b, loc, nextVec);
         });
     add = lanes.getResult(0);
