@@ -2,6 +2,8 @@
 
 #include "tfm/Transforms/Passes.h"
 
+#include "LoweringUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -14,23 +16,6 @@ namespace mlir::tfm {
 } // namespace mlir::tfm
 
 using namespace mlir;
-
-/// "tfm.attention at model.mlir:12:8" from the location the lowering kept.
-static std::string describe(Operation *op) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    loc = fused.getLocations().front();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    os << name.getName().getValue();
-  else if (auto file = dyn_cast<FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-       << file.getColumn();
-  else
-    os << op->getName();
-  return text;
-}
 
 namespace {
 struct TfmCheckShapesPass : tfm::impl::TfmCheckShapesBase<TfmCheckShapesPass> {
@@ -73,7 +58,7 @@ struct TfmCheckShapesPass : tfm::impl::TfmCheckShapesBase<TfmCheckShapesPass> {
                                              first, other);
           cf::AssertOp::create(
               b, loc, same,
-              "tensor sizes do not agree in " + describe(op) +
+              "tensor sizes do not agree in " + tfm::describeSourceOp(op) +
                   " (inputs with inconsistent dynamic dimensions)");
         }
       }

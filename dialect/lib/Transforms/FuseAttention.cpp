@@ -23,6 +23,8 @@
 #include "tfm/IR/TfmOps.h"
 #include "tfm/Transforms/Passes.h"
 
+#include "LoweringUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -153,27 +155,10 @@ Value FlashBuilder::toBuffer(Value tensor) {
                                            /*read_only=*/true);
 }
 
-/// "tfm.attention at model.mlir:12:8", as tfm-check-shapes names ops.
-std::string describe(Operation *op) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    loc = fused.getLocations().front();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    os << name.getName().getValue();
-  else if (auto file = dyn_cast<FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-       << file.getColumn();
-  else
-    os << op->getName();
-  return text;
-}
-
 /// Dynamic sizes that must agree are checked at run time (the loops read
 /// out of bounds otherwise), as tfm-check-shapes does for linalg ops.
 void FlashBuilder::checkSizes() {
-  std::string message = "tensor sizes do not agree in " + describe(op) +
+  std::string message = "tensor sizes do not agree in " + describeSourceOp(op) +
                         " (inputs with inconsistent dynamic dimensions)";
   auto check = [&](Value a, Value c) {
     if (getConstantIntValue(a) && getConstantIntValue(c))

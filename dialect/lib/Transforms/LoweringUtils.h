@@ -11,6 +11,10 @@ namespace mlir::tfm {
 
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
+/// Where an op came from, for run-time error messages: "model.mlir:12:8"
+/// (or the name) of the location the lowering kept, else the op's name.
+std::string describeSourceOp(Operation *op);
+
 /// A tensor.empty of the given (possibly dynamic) sizes.
 Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                   Type elementType);
