@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <numeric>
+#include <optional>
 
 using namespace tfm::runtime;
 
@@ -23,6 +24,23 @@ double msSince(Clock::time_point start) {
 const float *logitsAt(const InputTensor &logits, int64_t b, int64_t s) {
   int64_t steps = logits.shape[1], vocab = logits.shape[2];
   return static_cast<const float *>(logits.ptr()) + (b * steps + s) * vocab;
+}
+
+/// One generation step of a row: picks the next token from its logits at
+/// (b, s). End of sequence finishes the row and gives nullopt; any other
+/// token is appended to `row`, which finishes once it holds maxNewTokens.
+std::optional<int64_t> takeToken(Sampler &sampler, const InputTensor &logits,
+                                 int64_t b, int64_t s, int64_t eosId,
+                                 int64_t maxNewTokens,
+                                 std::vector<int64_t> &row, bool &done) {
+  int64_t token = sampler.pick(logitsAt(logits, b, s), logits.shape[2]);
+  if (token == eosId) {
+    done = true;
+    return std::nullopt;
+  }
+  row.push_back(token);
+  done = static_cast<int64_t>(row.size()) >= maxNewTokens;
+  return token;
 }
 
 /// The rows of a prompt batch without their trailing padding.
@@ -72,16 +90,14 @@ generateDecoderUncached(Model &model, const ModelInfo &m,
       if (done[b])
         continue;
       int64_t length = seqs[b].size();
-      int64_t token =
-          sampler.pick(logitsAt(logits, b, length - 1), logits.shape[2]);
-      if (token == m.eosId) {
-        done[b] = true;
-        continue;
+      bool finished = false;
+      if (std::optional<int64_t> token =
+              takeToken(sampler, logits, b, length - 1, m.eosId,
+                        o.maxNewTokens, rows[b], finished)) {
+        seqs[b].push_back(*token);
+        finished = finished || length + 1 >= m.maxSeqLen;
       }
-      rows[b].push_back(token);
-      seqs[b].push_back(token);
-      done[b] = static_cast<int64_t>(rows[b].size()) >= o.maxNewTokens ||
-                length + 1 >= m.maxSeqLen;
+      done[b] = finished;
     }
   }
   return rows;
@@ -120,15 +136,11 @@ generateEncoderDecoderUncached(Model &model, const ModelInfo &m,
         next.ids.push_back(tgt.at(b, t));
       int64_t token = m.padId;
       if (!done[b]) {
-        token =
-            sampler.pick(logitsAt(logits, b, tgt.cols - 1), logits.shape[2]);
-        if (token == m.eosId) {
-          done[b] = true;
-          token = m.padId;
-        } else {
-          rows[b].push_back(token);
-          done[b] = static_cast<int64_t>(rows[b].size()) >= o.maxNewTokens;
-        }
+        bool finished = false;
+        token = takeToken(sampler, logits, b, tgt.cols - 1, m.eosId,
+                          o.maxNewTokens, rows[b], finished)
+                    .value_or(m.padId);
+        done[b] = finished;
       }
       next.ids.push_back(token);
     }
@@ -246,15 +258,14 @@ generateDecoderCached(Model &model, const ModelInfo &m, const IdBatch &prompts,
 
   // Appends the token chosen from `logits` at (b, s) to row b.
   auto advance = [&](const InputTensor &logits, int64_t b, int64_t s) {
-    int64_t token = sampler.pick(logitsAt(logits, b, s), logits.shape[2]);
-    if (token == m.eosId) {
-      done[b] = true;
-      return;
+    bool finished = false;
+    if (std::optional<int64_t> token = takeToken(
+            sampler, logits, b, s, m.eosId, o.maxNewTokens, rows[b], finished)) {
+      seqs[b].push_back(*token);
+      finished = finished ||
+                 static_cast<int64_t>(seqs[b].size()) >= m.maxSeqLen;
     }
-    rows[b].push_back(token);
-    seqs[b].push_back(token);
-    done[b] = static_cast<int64_t>(rows[b].size()) >= o.maxNewTokens ||
-              static_cast<int64_t>(seqs[b].size()) >= m.maxSeqLen;
+    done[b] = finished;
   };
 
   KVCache cache(model, rowCount, m.maxSeqLen);
@@ -356,14 +367,11 @@ generateEncoderDecoderCached(Model &model, const ModelInfo &m,
     for (int64_t b = 0; b < rowCount; ++b) {
       int64_t token = m.padId;
       if (!done[b]) {
-        token = sampler.pick(logitsAt(results[0], b, 0), results[0].shape[2]);
-        if (token == m.eosId) {
-          done[b] = true;
-          token = m.padId;
-        } else {
-          rows[b].push_back(token);
-          done[b] = static_cast<int64_t>(rows[b].size()) >= o.maxNewTokens;
-        }
+        bool finished = false;
+        token = takeToken(sampler, results[0], b, 0, m.eosId, o.maxNewTokens,
+                          rows[b], finished)
+                    .value_or(m.padId);
+        done[b] = finished;
       }
       tgt[b].push_back(token);
     }
