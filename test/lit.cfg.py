@@ -46,9 +46,20 @@ llvm_config.with_environment("OMP_WAIT_POLICY", "passive")
 # first c++ on PATH, here one that adds -fsanitize=address,undefined, as the
 # runtime the executables link is instrumented. (lit forwards ASAN_OPTIONS
 # and UBSAN_OPTIONS itself.)
-if getattr(config, "tfm_sanitize_link_dir", ""):
+sanitized = bool(getattr(config, "tfm_sanitize_link_dir", ""))
+if sanitized:
     llvm_config.with_environment("PATH", config.tfm_sanitize_link_dir,
                                  append_path=True)
+# A shell prefix that caps what one process can allocate at 512 MiB. ASan
+# reserves terabytes of address space for its shadow, so under it the cap
+# is ASan's own: allocations above it return null, with a warning on
+# stderr (not in the reports, which would fail sanitize.sh; UBSan's
+# log_path, read last, wins over ASan's).
+config.substitutions.append(("%limit_memory_512m", (
+    'export ASAN_OPTIONS="$ASAN_OPTIONS:allocator_may_return_null=1:'
+    'max_allocation_size_mb=512:log_path=stderr"; '
+    'export UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=stderr";' if sanitized
+    else "ulimit -v 524288;")))
 
 tool_dirs = [config.tfm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfm-opt", "tfmc"], tool_dirs)

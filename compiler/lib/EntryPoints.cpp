@@ -71,7 +71,9 @@ mlir::tfm::collectEntryPoints(ModuleOp module) {
         name = input.str();
       } else if (auto weight =
                      func.getArgAttrOfType<StringAttr>(i, "tfm.weight")) {
-        kind = TFM_ARG_WEIGHT;
+        kind = func.getArgAttr(i, "tfm.weight_transposed")
+                   ? TFM_ARG_WEIGHT_TRANSPOSED
+                   : TFM_ARG_WEIGHT;
         name = weight.str();
       }
       entry.argKinds.push_back(kind);

@@ -37,7 +37,7 @@ static constexpr const char *kTfmToLinalg =
 // Each iteration writes its own part of the output and keeps its reductions
 // sequential, so results do not depend on the number of threads.
 static constexpr const char *kFuseElementwise =
-    "func.func(linalg-fuse-elementwise-ops),"
+    "func.func(tfm-fuse-elementwise),"
     "canonicalize,cse,";
 static constexpr const char *kTileRowsForThreads =
     "func.func(tfm-tile-rows-for-threads),canonicalize,";

@@ -80,7 +80,8 @@ public:
     const tfm_entry &e = entry(name);
     std::vector<InputTensor> args;
     for (int32_t i = 0; i < e.num_args; ++i) {
-      if (e.arg_kinds && e.arg_kinds[i] == TFM_ARG_WEIGHT) {
+      if (e.arg_kinds && (e.arg_kinds[i] == TFM_ARG_WEIGHT ||
+                          e.arg_kinds[i] == TFM_ARG_WEIGHT_TRANSPOSED)) {
         args.push_back(weights.bind(e, i));
         continue;
       }

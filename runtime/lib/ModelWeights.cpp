@@ -5,6 +5,7 @@
 #include "Error.h"
 #include "Safetensors.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -19,6 +20,7 @@ struct ModelWeights::Tensor {
   st::TensorInfo info;
   const void *data = nullptr; // F32 in place, or `converted`
   AlignedBuffer converted;
+  AlignedBuffer transposed; // [in, out] F32, made on first use
 };
 
 namespace {
@@ -102,7 +104,10 @@ ModelWeights::~ModelWeights() {
 
 void ModelWeights::check(const tfm_entry &entry) {
   for (int32_t i = 0; i < entry.num_args; ++i) {
-    if (!entry.arg_kinds || entry.arg_kinds[i] != TFM_ARG_WEIGHT)
+    bool transposed =
+        entry.arg_kinds && entry.arg_kinds[i] == TFM_ARG_WEIGHT_TRANSPOSED;
+    if (!entry.arg_kinds ||
+        (entry.arg_kinds[i] != TFM_ARG_WEIGHT && !transposed))
       continue;
     std::string name = entry.arg_names[i];
     auto it = tensors.find(name);
@@ -113,6 +118,8 @@ void ModelWeights::check(const tfm_entry &entry) {
     const st::TensorInfo &info = it->second->info;
     const tfm_tensor_sig &sig = entry.args[i];
     std::vector<int64_t> expected(sig.dims, sig.dims + sig.rank);
+    if (transposed) // the file holds the [out, in] matrix
+      std::reverse(expected.begin(), expected.end());
     if (info.shape != expected)
       throw Error(source, "tensor '" + name + "': expected shape " +
                               st::shapeString(expected) + ", found " +
@@ -125,17 +132,38 @@ void ModelWeights::check(const tfm_entry &entry) {
 
 InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
   Tensor &t = *tensors.at(entry.arg_names[index]);
+  const float *data = floats(t);
   InputTensor input;
   input.dtype = TFM_DTYPE_F32;
   input.shape = t.info.shape;
+  input.borrowed = data;
+  if (entry.arg_kinds[index] != TFM_ARG_WEIGHT_TRANSPOSED)
+    return input;
+  // [out, in] -> [in, out], once, in tiles that stay in cache.
+  int64_t rows = t.info.shape[0], cols = t.info.shape[1];
+  if (!t.transposed.get()) {
+    AlignedBuffer buffer(static_cast<uint64_t>(rows) * cols * sizeof(float));
+    float *out = static_cast<float *>(buffer.get());
+    constexpr int64_t kTile = 32;
+    for (int64_t r0 = 0; r0 < rows; r0 += kTile)
+      for (int64_t c0 = 0; c0 < cols; c0 += kTile)
+        for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
+          for (int64_t c = c0; c < std::min(cols, c0 + kTile); ++c)
+            out[c * rows + r] = data[r * cols + c];
+    t.transposed = std::move(buffer);
+  }
+  input.shape = {cols, rows};
+  input.borrowed = t.transposed.get();
+  return input;
+}
+
+const float *ModelWeights::floats(Tensor &t) {
   uint64_t count = 1;
   for (int64_t d : t.info.shape)
     count *= static_cast<uint64_t>(d);
   bool aligned = reinterpret_cast<uintptr_t>(t.data) % alignof(float) == 0;
-  if (t.info.dtype == "F32" && aligned) {
-    input.borrowed = t.data;
-    return input;
-  }
+  if (t.info.dtype == "F32" && aligned)
+    return static_cast<const float *>(t.data);
   // Converted (or realigned) once, on first use.
   if (!t.converted.get() || t.data != t.converted.get()) {
     AlignedBuffer buffer(count * sizeof(float));
@@ -154,6 +182,5 @@ InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
     t.converted = std::move(buffer);
     t.data = t.converted.get();
   }
-  input.borrowed = t.data;
-  return input;
+  return static_cast<const float *>(t.data);
 }

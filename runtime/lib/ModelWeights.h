@@ -3,7 +3,9 @@
 // The safetensors file is mapped, from the end of the executable (embedded
 // weights) or from a file (--external-weights, --weights), and checked
 // against what the compiled entry points take. F32 tensors are used in
-// place; F16 and BF16 ones are converted once at load.
+// place; F16 and BF16 ones are converted once at load, and the matrices the
+// entry points take transposed (TFM_ARG_WEIGHT_TRANSPOSED) are transposed
+// once, on first use.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,6 +45,9 @@ private:
   uint64_t offset = 0, size = 0; // of the safetensors data in the mapping
   struct Tensor;
   std::map<std::string, std::unique_ptr<Tensor>> tensors;
+
+  /// The tensor as aligned F32 (converted once if it is not).
+  const float *floats(Tensor &t);
 };
 
 } // namespace tfm::runtime

@@ -11,9 +11,9 @@
 // CHECK:           scf.for %{{.*}} = %c0 to %c96 step %c64
 // CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c8
 // CHECK:               scf.for %{{.*}} = %c0 to %c64 step %c32
-// CHECK:                 %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<64x64xf32>, vector<8x32xf32>
+// CHECK:                 %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<8x64xf32>, vector<8x32xf32>
 // CHECK:                 %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[IT:.+]] = %[[ACC]]) -> (vector<8x32xf32>)
-// CHECK-NOT:               tensor<64x64xf32>
+// CHECK-NOT:               tensor<8x64xf32>
 // CHECK:                   vector.transfer_read {{.*}} vector<8x1xf32>
 // CHECK:                   vector.transfer_read {{.*}} vector<1x32xf32>
 // CHECK:                   %[[C:.+]] = vector.contract {{.*}} %[[IT]] : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
@@ -31,7 +31,9 @@ func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x6
 // -----
 
 // Sizes that are not multiples of the tiles (77 rows, 40 columns): the
-// full 8×32 register tiles are peeled off unmasked, the rest use masks.
+// full 8×32 register tiles are peeled off unmasked, partial columns use lane
+// masks; the rows left over in a 64-row tile (13) go in tiles of 4 (row
+// masks), 2 and 1 rows, never in an 8-row tile masked on rows.
 // CHECK-LABEL: func.func @batch_matmul_remainders(
 // CHECK:         scf.forall ({{.*}}) = (0, 0) to (3, 77) step (1, 64)
 // CHECK:           %[[FULL:.+]] = affine.apply
@@ -41,9 +43,13 @@ func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x6
 // CHECK:             vector.transfer_read {{.*}}, %{{.*}}, %{{.*}} {{.*}} : tensor<1x8x8xf32>, vector<1x8x32xf32>
 // CHECK:             vector.contract
 // CHECK:           scf.for %{{.*}} = %[[FULL]] to
-// CHECK:             vector.create_mask
-// CHECK:             vector.contract
-// CHECK:             vector.transfer_write {{.*}}, %{{.*}} {in_bounds = [true, false, true]}
+// CHECK-NOT:         vector<1x8x1xf32>
+// CHECK:             vector.create_mask {{.*}} : vector<1x4x1xi1>
+// CHECK:             vector.contract {{.*}} : vector<1x4x1xf32>, vector<1x1x32xf32> into vector<1x4x32xf32>
+// CHECK:             vector.transfer_read {{.*}} {in_bounds = [true, true, true]} : tensor<1x?x40xf32>, vector<1x2x32xf32>
+// CHECK:             vector.contract {{.*}} : vector<1x2x1xf32>, vector<1x1x32xf32> into vector<1x2x32xf32>
+// CHECK:             vector.contract {{.*}} : vector<1x1x1xf32>, vector<1x1x32xf32> into vector<1x1x32xf32>
+// CHECK:             vector.transfer_write {{.*}}, %{{.*}} {in_bounds = [true, true, false]}
 func.func @batch_matmul_remainders(%a: tensor<3x77x16xf32>, %b: tensor<3x16x40xf32>, %c: tensor<3x77x40xf32>) -> tensor<3x77x40xf32> {
   %0 = linalg.batch_matmul ins(%a, %b : tensor<3x77x16xf32>, tensor<3x16x40xf32>) outs(%c : tensor<3x77x40xf32>) -> tensor<3x77x40xf32>
   return %0 : tensor<3x77x40xf32>
@@ -137,4 +143,35 @@ func.func @row_sum(%a: tensor<8x8xf32>) -> tensor<8xf32> {
       linalg.yield %s : f32
     }
   return %0 : tensor<8xf32>
+}
+
+// -----
+
+// A weight that arrives in the kernels' [in, out] layout and is transposed
+// back for tfm.linear (as models pass them): the transpose folds into the
+// reads, sliced as the projection slices it; nothing is repacked.
+// CHECK-LABEL: func.func @linear_prepacked_weight(
+// CHECK-SAME:      %{{.*}}: tensor<16x64xf32>, %[[WT:.+]]: tensor<64x96xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             vector.transfer_read %[[WT]][%{{.*}}, %c32]{{.*}} : tensor<64x96xf32>, vector<1x32xf32>
+// CHECK:             vector.contract
+// CHECK-NOT:     linalg.transpose
+// CHECK:         return
+#xp = affine_map<(d0, d1, d2) -> (d0, d2)>
+#wp = affine_map<(d0, d1, d2) -> (d1, d2)>
+#op = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @linear_prepacked_weight(%x: tensor<16x64xf32>, %wt: tensor<64x96xf32>, %init: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %e = tensor.empty() : tensor<96x64xf32>
+  %w = linalg.transpose ins(%wt : tensor<64x96xf32>) outs(%e : tensor<96x64xf32>) permutation = [1, 0]
+  %k = tensor.extract_slice %w[32, 0] [32, 64] [1, 1] : tensor<96x64xf32> to tensor<32x64xf32>
+  %0 = linalg.generic {indexing_maps = [#xp, #wp, #op], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %k : tensor<16x64xf32>, tensor<32x64xf32>) outs(%init : tensor<16x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x32xf32>
+  return %0 : tensor<16x32xf32>
 }

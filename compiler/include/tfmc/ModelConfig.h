@@ -50,6 +50,9 @@ struct WeightSpec {
   std::string name;
   std::vector<int64_t> shape;
   bool optional = false; // lm_head.bias may be absent
+  // Passed to the entry points as the [in, out] transpose of the stored
+  // [out, in] matrix: the layout the matmul kernels read.
+  bool transposed = false;
 };
 
 /// Every weight of the model, in a fixed order.

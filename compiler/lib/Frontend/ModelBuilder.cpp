@@ -13,6 +13,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
@@ -22,6 +24,12 @@ using namespace mlir;
 using namespace mlir::tfm;
 
 namespace {
+
+/// The key of a weight argument: its name, marked when it is passed
+/// transposed (a tied embedding is passed both ways).
+std::string argKey(StringRef name, bool transposed) {
+  return (name + (transposed ? "^T" : "")).str();
+}
 
 /// One entry point under construction.
 class FunctionBuilder {
@@ -38,8 +46,12 @@ public:
     SmallVector<Type> types;
     for (auto &[inputName, type] : inputs)
       types.push_back(type);
-    for (const WeightSpec &w : weights)
-      types.push_back(RankedTensorType::get(w.shape, b.getF32Type()));
+    for (const WeightSpec &w : weights) {
+      SmallVector<int64_t> shape(w.shape.begin(), w.shape.end());
+      if (w.transposed)
+        std::reverse(shape.begin(), shape.end());
+      types.push_back(RankedTensorType::get(shape, b.getF32Type()));
+    }
     func = func::FuncOp::create(b, loc, name,
                                 b.getFunctionType(types, resultTypes));
     if (isPrivate)
@@ -52,8 +64,11 @@ public:
     for (auto [i, w] : llvm::enumerate(weights)) {
       unsigned index = inputs.size() + i;
       func.setArgAttr(index, "tfm.weight", b.getStringAttr(w.name));
-      this->weights[w.name] = entry->getArgument(index);
+      if (w.transposed)
+        func.setArgAttr(index, "tfm.weight_transposed", b.getUnitAttr());
+      this->weights[argKey(w.name, w.transposed)] = entry->getArgument(index);
     }
+    transposedBack.clear();
     b.setInsertionPointToStart(entry);
   }
 
@@ -72,7 +87,28 @@ public:
   }
 
   Value input(StringRef name) { return inputs.lookup(name); }
-  Value weight(StringRef name) { return weights.lookup(name); }
+  /// A weight argument by key (argKey).
+  Value weight(StringRef key) { return weights.lookup(key); }
+
+  /// The [out, in] weight of a linear map: the argument itself, or the
+  /// transpose of the [in, out] argument, which the contraction codegen
+  /// folds into its reads (tfm-tile-and-vectorize-contractions).
+  Value linearWeight(StringRef name) {
+    std::string key = argKey(name, /*transposed=*/true);
+    Value kernelLayout = weights.lookup(key);
+    if (!kernelLayout)
+      return weight(name);
+    Value &back = transposedBack[key];
+    if (!back) {
+      auto type = cast<RankedTensorType>(kernelLayout.getType());
+      SmallVector<int64_t> shape(llvm::reverse(type.getShape()));
+      Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+      back = linalg::TransposeOp::create(b, loc, kernelLayout, init,
+                                         ArrayRef<int64_t>{1, 0})
+                 .getResult()[0];
+    }
+    return back;
+  }
 
   RankedTensorType activations(int64_t features) {
     return RankedTensorType::get(
@@ -104,7 +140,7 @@ public:
 
   Value linear(Value x, const std::string &prefix, int64_t features) {
     return LinearOp::create(b, loc, activations(features), x,
-                            weight(prefix + ".weight"),
+                            linearWeight(prefix + ".weight"),
                             weight(prefix + ".bias"));
   }
 
@@ -117,7 +153,7 @@ public:
   Value attention(Value query, Value keyValue, const std::string &prefix,
                   Value keyPadding, bool causal) {
     if (maps) {
-      Value inWeight = weight(prefix + ".in_proj_weight");
+      Value inWeight = linearWeight(prefix + ".in_proj_weight");
       Value inBias = weight(prefix + ".in_proj_bias");
       Value q = projectHeads(b, loc, query, inWeight, inBias, 0, c.numHeads);
       Value k = projectHeads(b, loc, keyValue, inWeight, inBias, 1, c.numHeads);
@@ -127,9 +163,10 @@ public:
     }
     return MultiHeadAttentionOp::create(
         b, loc, query.getType(), query, keyValue, keyValue,
-        ValueRange{weight(prefix + ".in_proj_weight")},
+        ValueRange{linearWeight(prefix + ".in_proj_weight")},
         ValueRange{weight(prefix + ".in_proj_bias")},
-        weight(prefix + ".out_proj.weight"), weight(prefix + ".out_proj.bias"),
+        linearWeight(prefix + ".out_proj.weight"),
+        weight(prefix + ".out_proj.bias"),
         keyPadding, /*attn_mask=*/Value(), b.getI64IntegerAttr(c.numHeads),
         causal ? b.getUnitAttr() : UnitAttr());
   }
@@ -152,7 +189,7 @@ public:
 
   /// Heads [B, H, S, D] of projection `index` (0 = q, 1 = k, 2 = v).
   Value project(Value x, const std::string &prefix, int64_t index) {
-    return projectHeads(b, loc, x, weight(prefix + ".in_proj_weight"),
+    return projectHeads(b, loc, x, linearWeight(prefix + ".in_proj_weight"),
                         weight(prefix + ".in_proj_bias"), index, c.numHeads);
   }
 
@@ -167,7 +204,8 @@ public:
     auto queryType = cast<RankedTensorType>(q.getType());
     return LinearOp::create(
         b, loc, activations(queryType.getDimSize(1) * queryType.getDimSize(3)),
-        mergeAttentionHeads(b, loc, o), weight(prefix + ".out_proj.weight"),
+        mergeAttentionHeads(b, loc, o),
+        linearWeight(prefix + ".out_proj.weight"),
         weight(prefix + ".out_proj.bias"));
   }
 
@@ -308,7 +346,7 @@ private:
   const ModelConfig &c;
   Location loc;
   func::FuncOp func;
-  llvm::StringMap<Value> inputs, weights;
+  llvm::StringMap<Value> inputs, weights, transposedBack;
   SmallVectorImpl<Value> *maps = nullptr;
 };
 
@@ -324,8 +362,8 @@ std::vector<WeightSpec> layerWeights(ArrayRef<WeightSpec> weights,
     StringRef name = w.name;
     if (!name.consume_front(first) || !name.starts_with("."))
       continue;
-    suffixes.push_back(name.str());
-    layer.push_back({"layer" + name.str(), w.shape, w.optional});
+    suffixes.push_back(argKey(name, w.transposed));
+    layer.push_back({"layer" + name.str(), w.shape, w.optional, w.transposed});
   }
   return layer;
 }
@@ -341,12 +379,39 @@ std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
       selected.push_back(w);
   return selected;
 }
+
+/// The weights as the entry points take them: the matrices of linear maps
+/// (projections, feed-forward, output head) transposed into the layout the
+/// matmul kernels read, so that no call repacks them; a tied embedding
+/// both ways (a table for lookups, a matrix for the output head).
+std::vector<WeightSpec> kernelLayout(ArrayRef<WeightSpec> weights,
+                                     const ModelConfig &c) {
+  auto isLinear = [](StringRef name) {
+    return name.ends_with(".in_proj_weight") ||
+           name.ends_with(".out_proj.weight") ||
+           name.ends_with(".linear1.weight") ||
+           name.ends_with(".linear2.weight") || name == "lm_head.weight" ||
+           name == "generator.weight";
+  };
+  std::vector<WeightSpec> specs;
+  for (WeightSpec w : weights) {
+    w.transposed = w.shape.size() == 2 && isLinear(w.name);
+    specs.push_back(w);
+    if (c.tieEmbeddings && w.name == "embed.weight") {
+      w.transposed = true;
+      specs.push_back(w);
+    }
+  }
+  return specs;
+}
 } // namespace
 
 OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
                                             const ModelConfig &c,
-                                            ArrayRef<WeightSpec> weights) {
-  context->loadDialect<TfmDialect, arith::ArithDialect, func::FuncDialect>();
+                                            ArrayRef<WeightSpec> storedWeights) {
+  context->loadDialect<TfmDialect, arith::ArithDialect, func::FuncDialect,
+                       linalg::LinalgDialect, tensor::TensorDialect>();
+  std::vector<WeightSpec> weights = kernelLayout(storedWeights, c);
   OpBuilder b(context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
   Type ids = RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic},
@@ -548,7 +613,8 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
       return c.tieEmbeddings
                  ? Value(LinearOp::create(b, b.getUnknownLoc(),
                                           f.activations(c.tgtVocabSize), x,
-                                          f.weight("embed.weight"), Value()))
+                                          f.linearWeight("embed.weight"),
+                                          Value()))
                  : f.linear(x, "lm_head", c.tgtVocabSize);
     };
     f.finish(logitsOf(x));

@@ -283,6 +283,7 @@ int main(int argc, char **argv) {
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
       func.removeArgAttr(i, "tfm.input");
       func.removeArgAttr(i, "tfm.weight");
+      func.removeArgAttr(i, "tfm.weight_transposed");
     }
 
   if (failed(lower(*module, emit, options)))

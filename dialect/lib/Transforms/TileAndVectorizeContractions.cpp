@@ -94,12 +94,106 @@ std::optional<Roles> analyze(linalg::LinalgOp op) {
   return r;
 }
 
+/// A view of B's data whose innermost dimension is the n loop, with its
+/// indexing expressions.
+struct PackedView {
+  Value value;
+  SmallVector<AffineExpr> exprs;
+};
+
+/// B in the layout the kernel reads, without a copy, when B is a view
+/// (slice, then head split) of the [1, 0] transpose of a matrix S: weights
+/// passed in the kernels' [in, out] layout reach tfm.linear that way (see
+/// ModelBuilder). The same view of S, with the two groups of dimensions
+/// swapped, has n innermost.
+std::optional<PackedView> findPackedSource(RewriterBase &rewriter,
+                                           Location loc, Value b,
+                                           AffineMap map, unsigned nInner) {
+  Value v = b;
+  SmallVector<ReassociationIndices> groups = {{0}, {1}};
+  auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
+  if (expand) {
+    if (expand.getSrcType().getRank() != 2)
+      return std::nullopt;
+    groups = expand.getReassociationIndices();
+    v = expand.getSrc();
+  }
+  auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+  if (slice) {
+    if (!slice.hasUnitStride() || slice.getSourceType().getRank() != 2 ||
+        slice.getType().getRank() != 2)
+      return std::nullopt;
+    v = slice.getSource();
+  }
+  // A linalg.transpose, generalized or not (tfm-reassociate-reductions
+  // runs after linalg-generalize-named-ops).
+  Value source;
+  if (auto transpose = v.getDefiningOp<linalg::TransposeOp>()) {
+    if (transpose.getPermutation() == ArrayRef<int64_t>{1, 0})
+      source = transpose.getInput();
+  } else if (auto generic = v.getDefiningOp<linalg::GenericOp>()) {
+    std::optional<SmallVector<int64_t>> perm =
+        linalg::isaTransposeOpInterface(generic);
+    if (perm && *perm == ArrayRef<int64_t>{1, 0})
+      source = generic.getDpsInputOperand(0)->get();
+  }
+  if (!source)
+    return std::nullopt;
+
+  PackedView view;
+  for (int g : {1, 0})
+    for (int64_t d : groups[g])
+      view.exprs.push_back(map.getResult(d));
+  if (dimPos(view.exprs.back()) != nInner)
+    return std::nullopt;
+  if (slice) {
+    SmallVector<OpFoldResult> offsets(llvm::reverse(slice.getMixedOffsets()));
+    SmallVector<OpFoldResult> sizes(llvm::reverse(slice.getMixedSizes()));
+    SmallVector<OpFoldResult> ones(2, rewriter.getIndexAttr(1));
+    source = tensor::ExtractSliceOp::create(rewriter, loc, source, offsets,
+                                            sizes, ones);
+  }
+  if (expand) {
+    auto bType = cast<RankedTensorType>(b.getType());
+    SmallVector<int64_t> shape;
+    SmallVector<ReassociationIndices> swapped(2);
+    for (int g : {1, 0})
+      for (int64_t d : groups[g]) {
+        swapped[g == 1 ? 0 : 1].push_back(shape.size());
+        shape.push_back(bType.getDimSize(d));
+      }
+    if (llvm::any_of(shape, ShapedType::isDynamic))
+      return std::nullopt;
+    source = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(shape, bType.getElementType()),
+        source, swapped);
+  }
+  view.value = source;
+  return view;
+}
+
 /// Makes the n loop the innermost dimension of B, by transposing B into a
 /// new tensor if needed: the register kernel then reads rows of B. This is
-/// the packing of `tfm.linear`'s weight (stored as [out, in]).
+/// the packing of `tfm.linear`'s weight (stored as [out, in]), unless it
+/// arrives already packed (findPackedSource).
 void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
   OpOperand &bOperand = op->getOpOperand(r.b);
   AffineMap map = op.getMatchingIndexingMap(&bOperand);
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(op);
+    if (std::optional<PackedView> view = findPackedSource(
+            rewriter, op.getLoc(), bOperand.get(), map, r.nInner)) {
+      SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+      maps[r.b] = AffineMap::get(map.getNumDims(), 0, view->exprs,
+                                 rewriter.getContext());
+      rewriter.modifyOpInPlace(op, [&] {
+        bOperand.set(view->value);
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+      return;
+    }
+  }
   unsigned rank = map.getNumResults();
   auto pos = llvm::find_if(map.getResults(),
                            [&](AffineExpr e) { return dimPos(e) == r.nInner; });
@@ -123,6 +217,10 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
     packedSizes.push_back(sizes[i]);
     packedExprs.push_back(map.getResult(i));
   }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  maps[r.b] =
+      AffineMap::get(map.getNumDims(), 0, packedExprs, rewriter.getContext());
+
   // Rows whose length is a multiple of 128 floats are padded by 16: rows a
   // power of two apart map to the same cache sets and evict each other.
   SmallVector<OpFoldResult> allocSizes(packedSizes);
@@ -155,9 +253,6 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
     rewriter.replaceOp(transpose, tiled->replacements);
     packed = tiled->replacements[0];
   }
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  maps[r.b] =
-      AffineMap::get(map.getNumDims(), 0, packedExprs, rewriter.getContext());
   rewriter.modifyOpInPlace(op, [&] {
     bOperand.set(packed);
     op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
@@ -430,11 +525,66 @@ private:
       return c.op.emitError("tfm: cannot tile the reduction");
     auto kTiledOp = cast<linalg::LinalgOp>(kTiled->tiledOps.back());
 
-    // Level 3: register tiles, with the reduction loop innermost.
+    // Level 3: register tiles of kRegM rows, then the rows left over in
+    // tiles of half as many, down to one: a kernel masked on rows would read
+    // A element by element (decoding steps have a single row). (Below the
+    // first level, MLIR 22's peeling cannot prove the full tiles full, so
+    // tiles of 4 and 2 rows keep row masks; still faster than one row at a
+    // time, which reads B once per row.)
+    if (failed(tileRows(c, kTiledOp, kRegM)))
+      return failure();
+
+    // Epilogue and initialization: rows of kEpilogueN lanes.
+    for (linalg::LinalgOp op : others)
+      if (failed(tileElementwise(op)))
+        return failure();
+    return success();
+  }
+
+  /// Tiles the rows of `op` by `rows`, register-tiles the full tiles and
+  /// the rows left over by the next smaller power of two.
+  LogicalResult tileRows(Contraction &c, linalg::LinalgOp op, int64_t rows) {
+    const Roles &r = c.roles;
+    if (!r.mInner || rows == 1)
+      return tileRegisters(c, op, rows);
+    SmallVector<int64_t> rowTile(op.getNumLoops(), 0);
+    rowTile[*r.mInner] = rows;
+    FailureOr<scf::SCFTilingResult> tiled =
+        tileWithFor(rewriter, op, rowTile, {});
+    if (failed(tiled))
+      return c.op.emitError("tfm: cannot tile for registers");
+    auto full = cast<linalg::LinalgOp>(tiled->tiledOps.back());
+    if (tiled->loops.empty()) {
+      // Fewer static rows than `rows`: no loop was made.
+      bool isFull = full.getStaticLoopRanges()[*r.mInner] == rows;
+      return tileRows(c, full, isFull ? rows : rows / 2);
+    }
+    scf::ForOp partial;
+    SmallVector<linalg::LinalgOp> leftOver;
+    if (succeeded(scf::peelForLoopAndSimplifyBounds(
+            rewriter, cast<scf::ForOp>(tiled->loops.front()), partial)))
+      partial.walk([&](linalg::GenericOp generic) {
+        if (analyze(generic))
+          leftOver.push_back(generic);
+      });
+    if (failed(tileRegisters(c, full, rows)))
+      return failure();
+    for (linalg::LinalgOp rest : leftOver)
+      if (failed(tileRows(c, rest, rows / 2)))
+        return failure();
+    return success();
+  }
+
+  /// Tiles `op` into register tiles of `rows` × kRegN with the reduction
+  /// loop innermost, vectorizes them, and peels partial columns.
+  LogicalResult tileRegisters(Contraction &c, linalg::LinalgOp op,
+                              int64_t rows) {
+    const Roles &r = c.roles;
+    unsigned numLoops = op.getNumLoops();
     SmallVector<int64_t> regTile(numLoops, 0);
     regTile[r.nInner] = kRegN;
     if (r.mInner)
-      regTile[*r.mInner] = kRegM;
+      regTile[*r.mInner] = rows;
     regTile[r.kInner] = kRegK;
     SmallVector<int64_t> interchange;
     for (unsigned d = 0; d < numLoops; ++d)
@@ -444,26 +594,29 @@ private:
       if (llvm::is_contained(r.dims.k, d))
         interchange.push_back(d);
     FailureOr<scf::SCFTilingResult> regTiled =
-        tileWithFor(rewriter, kTiledOp, regTile, interchange);
+        tileWithFor(rewriter, op, regTile, interchange);
     if (failed(regTiled))
       return c.op.emitError("tfm: cannot tile for registers");
     auto kernel = cast<linalg::LinalgOp>(regTiled->tiledOps.back());
     SmallVector<int64_t> kernelSizes(numLoops, 1);
     kernelSizes[r.nInner] = kRegN;
     if (r.mInner)
-      kernelSizes[*r.mInner] = kRegM;
+      kernelSizes[*r.mInner] = rows;
     if (failed(vectorizeContraction(rewriter, kernel, kernelSizes)))
       return c.op.emitError("tfm: cannot vectorize the register tile");
-    // Peel the m and n loops (not the reduction loop, whose step is 1).
-    SmallVector<LoopLikeOpInterface> regLoops(regTiled->loops);
-    if (!regLoops.empty())
-      regLoops.pop_back();
-    peel(rewriter, regLoops);
-
-    // Epilogue and initialization: rows of kEpilogueN lanes.
-    for (linalg::LinalgOp op : others)
-      if (failed(tileElementwise(op)))
-        return failure();
+    // Peel the column loop (rows are whole tiles by now; the reduction
+    // loop's step is 1).
+    // Loops are made for the tiled dimensions, in interchange order.
+    SmallVector<LoopLikeOpInterface> columnLoop;
+    unsigned loopIndex = 0;
+    for (unsigned d : interchange) {
+      if (regTile[d] == 0)
+        continue;
+      if (d == r.nInner && loopIndex < regTiled->loops.size())
+        columnLoop.push_back(regTiled->loops[loopIndex]);
+      ++loopIndex;
+    }
+    peel(rewriter, columnLoop);
     return success();
   }
 

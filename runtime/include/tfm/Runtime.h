@@ -59,7 +59,10 @@ typedef void (*tfm_invoke_fn)(void **args);
 typedef enum tfm_arg_kind {
   TFM_ARG_TENSOR = 0, /* given by the user (plain modules) */
   TFM_ARG_INPUT = 1,  /* a model input: arg_names[i] is "ids", "memory", ... */
-  TFM_ARG_WEIGHT = 2  /* a weight: arg_names[i] is its safetensors name */
+  TFM_ARG_WEIGHT = 2, /* a weight: arg_names[i] is its safetensors name */
+  /* the [in, out] transpose of the 2-D [out, in] weight arg_names[i] (the
+     matmul kernels' layout), transposed once when the weights are loaded */
+  TFM_ARG_WEIGHT_TRANSPOSED = 3
 } tfm_arg_kind;
 
 typedef struct tfm_entry {

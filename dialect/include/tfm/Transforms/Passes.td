@@ -54,6 +54,24 @@ def TfmReassociateReductions : Pass<"tfm-reassociate-reductions"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def TfmFuseElementwise : Pass<"tfm-fuse-elementwise"> {
+  let summary = "Fuse elementwise producers into their linalg consumers";
+  let description = [{
+    `linalg-fuse-elementwise-ops` (the same patterns: producer into
+    consumer, reshapes folded by expansion, constant folding) except that a
+    producer is not fused into an operand that leaves out a parallel loop of
+    its consumer: the fused op would compute each of its elements once per
+    iteration of that loop. Fusing a layer norm into the matmul that reads
+    it would redo the normalization once per output column, and the result
+    would no longer be a contraction that tfm-tile-and-vectorize-contractions
+    recognizes. Reduction loops may be left out: softmax's row maximum still
+    fuses into the sum of exponentials.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def TfmApproximateMath : Pass<"tfm-approximate-math"> {
   let summary = "Replace exp, erf and tanh by inline polynomial approximations";
   let description = [{
