@@ -153,11 +153,15 @@ def prepare(c, work, tfmc, flags, have_ort):
     ws = C.weights(c, m)
     inputs = [os.path.join(d, n + ".npy") for n in xs]
     wfiles = [os.path.join(d, "w_" + n + ".npy") for n in ws]
+    kws = C.kernel_layout(ws)
+    kfiles = [os.path.join(d, "k_" + n + ".npy") for n in kws]
     onnx = os.path.join(d, "model.onnx")
-    if fresh:
+    if fresh or not all(os.path.exists(f) for f in kfiles):
         for path, a in zip(inputs, xs.values()):
             save_npy(path, a)
         for path, a in zip(wfiles, ws.values()):
+            save_npy(path, a)
+        for path, a in zip(kfiles, kws.values()):
             save_npy(path, a)
         save_npy(os.path.join(d, "reference.npy"), reference(c, m, xs))
         if os.path.exists(onnx):
@@ -186,7 +190,8 @@ def prepare(c, work, tfmc, flags, have_ort):
     helptext = subprocess.run([exe, "--help"], capture_output=True,
                               text=True).stdout + \
         subprocess.run([exe, "--help"], capture_output=True, text=True).stderr
-    return dict(dir=d, exe=exe, inputs=inputs, weights=wfiles, onnx=onnx,
+    return dict(dir=d, exe=exe, inputs=inputs, weights=wfiles,
+                tfmc_weights=kfiles, onnx=onnx,
                 names=list(xs), threads_flag="--threads" in helptext,
                 repeat_flag="--repeat" in helptext,
                 io_bytes=sum(a.nbytes for a in xs.values()) +
@@ -200,7 +205,7 @@ def commands(c, p, tool, threads, repeat, out):
         if c["kind"] == "model":
             cmd = [p["exe"], "--input", p["inputs"][0], "--output", out]
         else:
-            cmd = [p["exe"]] + p["inputs"] + p["weights"] + ["-o", out]
+            cmd = [p["exe"]] + p["inputs"] + p["tfmc_weights"] + ["-o", out]
         if p["threads_flag"]:
             cmd += ["--threads", str(threads)]
         if p["repeat_flag"]:

@@ -119,6 +119,19 @@ def weights(c, m):
     return out
 
 
+LINEAR_MATRICES = ("in_proj_weight", "out_proj.weight", "linear1.weight",
+                   "linear2.weight")
+
+
+def kernel_layout(ws):
+    """The weights as tfmc's IR takes them: the matrices of linear maps
+    transposed to [in, out], the layout its matmul kernels read (as models
+    compiled from model.json take them; tfm_ir transposes them back for the
+    tfm ops, a transpose the codegen folds away)."""
+    return {n: (np.ascontiguousarray(a.T) if n.endswith(LINEAR_MATRICES)
+                else a) for n, a in ws.items()}
+
+
 def flops(c):
     """2·M·N·K per matmul, dense even under a causal mask."""
     s = c["seq"]
@@ -148,12 +161,19 @@ def tfm_ir(c):
                 f"  return %0 : {t}\n}}\n")
     d, h = c["d"], c["heads"]
     x = "tensor<?x?x%dxf32>" % d
-    mha = (f"  %sa = tfm.multi_head_attention %x, %x, %x heads({h})\n"
+
+    def back(name, rows, cols):
+        """%name [rows, cols] from the argument %name_t [cols, rows]."""
+        return (f"  %{name}_e = tensor.empty() : {_t(rows, cols)}\n"
+                f"  %{name} = linalg.transpose ins(%{name}_t : {_t(cols, rows)})"
+                f" outs(%{name}_e : {_t(rows, cols)}) permutation = [1, 0]\n")
+    mha = (back("in_w", 3 * d, d) + back("out_w", d, d) +
+           f"  %sa = tfm.multi_head_attention %x, %x, %x heads({h})\n"
            f"      in_proj(%in_w : {_t(3 * d, d)}) in_bias(%in_b : {_t(3 * d)})\n"
            f"      out_proj(%out_w : {_t(d, d)}) out_bias(%out_b : {_t(d)})\n"
            f"      : {x}, {x}, {x} -> {x}\n")
-    args = (f"%x: {x}, %in_w: {_t(3 * d, d)}, %in_b: {_t(3 * d)}, "
-            f"%out_w: {_t(d, d)}, %out_b: {_t(d)}")
+    args = (f"%x: {x}, %in_w_t: {_t(d, 3 * d)}, %in_b: {_t(3 * d)}, "
+            f"%out_w_t: {_t(d, d)}, %out_b: {_t(d)}")
     if k == "mha":
         return (f"func.func @mha({args}) -> {x} {{\n{mha}"
                 f"  return %sa : {x}\n}}\n")
@@ -161,9 +181,9 @@ def tfm_ir(c):
     act = "tfm.gelu" if c["act"] == "gelu" else "tfm.relu"
     fx = "tensor<?x?x%dxf32>" % f
     return (f"func.func @layer({args},\n"
-            f"    %w1: {_t(f, d)}, %b1: {_t(f)}, %w2: {_t(d, f)}, %b2: {_t(d)},\n"
+            f"    %w1_t: {_t(d, f)}, %b1: {_t(f)}, %w2_t: {_t(f, d)}, %b2: {_t(d)},\n"
             f"    %g1: {_t(d)}, %be1: {_t(d)}, %g2: {_t(d)}, %be2: {_t(d)})"
-            f" -> {x} {{\n{mha}"
+            f" -> {x} {{\n{mha}" + back("w1", f, d) + back("w2", d, f) +
             f"  %r1 = arith.addf %x, %sa : {x}\n"
             f"  %h1 = tfm.layer_norm %r1 weight(%g1 : {_t(d)}) bias(%be1 : {_t(d)})"
             f" : {x} -> {x}\n"

@@ -92,7 +92,8 @@ LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
   return success();
 }
 
-LogicalResult mlir::tfm::appendWeights(StringRef exePath, StringRef weightsPath,
+LogicalResult mlir::tfm::appendWeights(StringRef exePath,
+                                       const WeightsWriter &writeWeights,
                                        std::string &error) {
   // tell() of an appending stream counts from where it started, not from
   // the start of the file: take the size first.
@@ -112,27 +113,9 @@ LogicalResult mlir::tfm::appendWeights(StringRef exePath, StringRef weightsPath,
   out.write_zeros(padding);
   offset += padding;
 
-  auto in = llvm::sys::fs::openNativeFileForRead(weightsPath);
-  if (!in) {
-    error = weightsPath.str() + ": " + llvm::toString(in.takeError());
-    return failure();
-  }
   uint64_t size = 0;
-  std::vector<char> chunk(1 << 20);
-  while (true) {
-    auto read = llvm::sys::fs::readNativeFile(
-        *in, llvm::MutableArrayRef<char>(chunk.data(), chunk.size()));
-    if (!read) {
-      llvm::sys::fs::closeFile(*in);
-      error = weightsPath.str() + ": " + llvm::toString(read.takeError());
-      return failure();
-    }
-    if (*read == 0)
-      break;
-    out.write(chunk.data(), *read);
-    size += *read;
-  }
-  llvm::sys::fs::closeFile(*in);
+  if (failed(writeWeights(out, size, error)))
+    return failure();
 
   char trailer[24];
   std::memcpy(trailer, TFM_WEIGHTS_MAGIC, 8);

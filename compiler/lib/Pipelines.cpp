@@ -47,6 +47,7 @@ static constexpr const char *kTileAndVectorize =
     "func.func(tfm-tile-and-vectorize-contractions),"
     "canonicalize,cse,";
 static constexpr const char *kBufferize =
+    "eliminate-empty-tensors,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,";

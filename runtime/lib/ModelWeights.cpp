@@ -110,6 +110,11 @@ void ModelWeights::check(const tfm_entry &entry) {
         (entry.arg_kinds[i] != TFM_ARG_WEIGHT && !transposed))
       continue;
     std::string name = entry.arg_names[i];
+    // Embedded weights hold the transposed copy (see tfmc's PackWeights.h).
+    if (transposed && tensors.count(name + "^T")) {
+      name += "^T";
+      transposed = false;
+    }
     auto it = tensors.find(name);
     if (it == tensors.end())
       throw Error(source, "tensor '" + name +
@@ -131,25 +136,35 @@ void ModelWeights::check(const tfm_entry &entry) {
 }
 
 InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
-  Tensor &t = *tensors.at(entry.arg_names[index]);
+  std::string name = entry.arg_names[index];
+  bool transposed = entry.arg_kinds[index] == TFM_ARG_WEIGHT_TRANSPOSED;
+  if (transposed && tensors.count(name + "^T")) {
+    name += "^T";
+    transposed = false;
+  }
+  Tensor &t = *tensors.at(name);
   const float *data = floats(t);
   InputTensor input;
   input.dtype = TFM_DTYPE_F32;
   input.shape = t.info.shape;
   input.borrowed = data;
-  if (entry.arg_kinds[index] != TFM_ARG_WEIGHT_TRANSPOSED)
+  if (!transposed)
     return input;
   // [out, in] -> [in, out], once, in tiles that stay in cache.
   int64_t rows = t.info.shape[0], cols = t.info.shape[1];
   if (!t.transposed.get()) {
     AlignedBuffer buffer(static_cast<uint64_t>(rows) * cols * sizeof(float));
     float *out = static_cast<float *>(buffer.get());
-    constexpr int64_t kTile = 32;
-    for (int64_t r0 = 0; r0 < rows; r0 += kTile)
-      for (int64_t c0 = 0; c0 < cols; c0 += kTile)
-        for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
-          for (int64_t c = c0; c < std::min(cols, c0 + kTile); ++c)
+    constexpr int64_t kTile = 16;
+    for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+      int64_t r1 = std::min(rows, r0 + kTile);
+      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+        int64_t c1 = std::min(cols, c0 + kTile);
+        for (int64_t c = c0; c < c1; ++c)
+          for (int64_t r = r0; r < r1; ++r)
             out[c * rows + r] = data[r * cols + c];
+      }
+    }
     t.transposed = std::move(buffer);
   }
   input.shape = {cols, rows};

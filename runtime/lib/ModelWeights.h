@@ -3,9 +3,10 @@
 // The safetensors file is mapped, from the end of the executable (embedded
 // weights) or from a file (--external-weights, --weights), and checked
 // against what the compiled entry points take. F32 tensors are used in
-// place; F16 and BF16 ones are converted once at load, and the matrices the
-// entry points take transposed (TFM_ARG_WEIGHT_TRANSPOSED) are transposed
-// once, on first use.
+// place; F16 and BF16 ones are converted once at load. A matrix the entry
+// points take transposed (TFM_ARG_WEIGHT_TRANSPOSED) is used in place too
+// when the file holds its transpose "<name>^T" (tfmc writes embedded weights
+// so); otherwise it is transposed once, on first use.
 //
 //===----------------------------------------------------------------------===//
 

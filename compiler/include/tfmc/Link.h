@@ -34,11 +34,17 @@ LogicalResult linkExecutable(llvm::StringRef objectPath,
 /// (-L, -lomp and an rpath to Debian's LLVM library directory).
 SmallVector<std::string> openMPLinkFlags();
 
-/// Appends the weights file to the executable at `exePath`, page-aligned,
-/// followed by the trailer described in Runtime.h. Copies in chunks, so
-/// memory stays small whatever the weights' size.
+/// Writes a safetensors file to the stream, adding the bytes written to
+/// `size`; on failure sets `error`.
+using WeightsWriter = llvm::function_ref<LogicalResult(
+    llvm::raw_ostream &out, uint64_t &size, std::string &error)>;
+
+/// Appends the weights that `writeWeights` writes (see PackWeights.h) to the
+/// executable at `exePath`, page-aligned, followed by the trailer described
+/// in Runtime.h.
 LogicalResult appendWeights(llvm::StringRef exePath,
-                            llvm::StringRef weightsPath, std::string &error);
+                            const WeightsWriter &writeWeights,
+                            std::string &error);
 
 } // namespace mlir::tfm
 

@@ -10,11 +10,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfm/IR/TfmDialect.h"
+#include "tfm/Runtime.h"
 #include "tfm/Transforms/Passes.h"
 #include "tfmc/Codegen.h"
 #include "tfmc/EntryPoints.h"
 #include "tfmc/Link.h"
 #include "tfmc/ModelBuilder.h"
+#include "tfmc/PackWeights.h"
 #include "tfmc/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -375,11 +377,25 @@ int main(int argc, char **argv) {
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);
-  // Weights go after the linked image, where the runtime maps them from.
-  if (model && !externalWeights &&
-      failed(tfm::appendWeights(outputPath, model->weightsPath, error))) {
-    llvm::sys::fs::remove(outputPath);
-    return fail(error);
+  // Weights go after the linked image, where the runtime maps them from,
+  // in the layout the entry points take them.
+  if (model && !externalWeights) {
+    tfm::WeightLayout layout;
+    for (const tfm::EntryPoint &entry : *entries)
+      for (auto [kind, name] : llvm::zip(entry.argKinds, entry.argNames))
+        if (kind == TFM_ARG_WEIGHT)
+          layout.plain.insert(name);
+        else if (kind == TFM_ARG_WEIGHT_TRANSPOSED)
+          layout.transposed.insert(name);
+    auto write = [&](llvm::raw_ostream &out, uint64_t &size,
+                     std::string &error) {
+      return tfm::writePackedWeights(model->weightsPath, layout, out, size,
+                                     error);
+    };
+    if (failed(tfm::appendWeights(outputPath, write, error))) {
+      llvm::sys::fs::remove(outputPath);
+      return fail(error);
+    }
   }
   return 0;
 }

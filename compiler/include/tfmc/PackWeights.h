@@ -1,0 +1,42 @@
+//===- PackWeights.h - weights in the entry points' layout ------*- C++ -*-===//
+//
+// The weights a model executable embeds, written in the layout its entry
+// points take them: the matrices passed transposed (TFM_ARG_WEIGHT_TRANSPOSED)
+// are transposed here, at compile time, and stored as "<name>^T", so that
+// the executable maps them as they are instead of transposing at start-up.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFMC_PACKWEIGHTS_H
+#define TFMC_PACKWEIGHTS_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <set>
+#include <string>
+
+namespace mlir::tfm {
+
+/// Which tensors of the weights file the entry points take, and how.
+struct WeightLayout {
+  std::set<std::string> plain;      // as stored
+  std::set<std::string> transposed; // 2-D [out, in], taken as [in, out]
+};
+
+/// The name a transposed copy of tensor `name` has in an embedded file (`^`
+/// never appears in PyTorch's parameter names).
+std::string transposedName(StringRef name);
+
+/// Writes a safetensors file with the tensors of `weightsPath` that `layout`
+/// names: the plain ones as they are, the transposed ones as F32
+/// "<name>^T". Adds the bytes written to `size`. Memory holds one matrix at
+/// a time (the input is mapped).
+LogicalResult writePackedWeights(StringRef weightsPath,
+                                 const WeightLayout &layout,
+                                 llvm::raw_ostream &out, uint64_t &size,
+                                 std::string &error);
+
+} // namespace mlir::tfm
+
+#endif // TFMC_PACKWEIGHTS_H

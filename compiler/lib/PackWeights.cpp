@@ -1,0 +1,132 @@
+//===- PackWeights.cpp - weights in the entry points' layout ----*- C++ -*-===//
+
+#include "tfmc/PackWeights.h"
+
+#include "Safetensors.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cstring>
+#include <vector>
+
+using namespace mlir;
+using namespace mlir::tfm;
+namespace st = ::tfm::safetensors;
+
+std::string mlir::tfm::transposedName(StringRef name) {
+  return (name + "^T").str();
+}
+
+namespace {
+/// A JSON string literal.
+std::string quoted(StringRef s) {
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      q += '\\';
+    q += c;
+  }
+  return q + "\"";
+}
+
+/// Element i of a tensor of dtype F32, F16 or BF16, as float.
+float elementAt(const uint8_t *data, const std::string &dtype, uint64_t i) {
+  if (dtype == "F32") {
+    float f;
+    std::memcpy(&f, data + 4 * i, 4);
+    return f;
+  }
+  uint16_t bits;
+  std::memcpy(&bits, data + 2 * i, 2);
+  return dtype == "F16" ? st::halfToFloat(bits) : st::bfloat16ToFloat(bits);
+}
+
+/// One tensor of the output: where its bytes come from.
+struct Entry {
+  std::string name, dtype;
+  std::vector<int64_t> shape;
+  const st::TensorInfo *source;
+  bool transpose;
+  uint64_t bytes;
+};
+} // namespace
+
+LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
+                                            const WeightLayout &layout,
+                                            llvm::raw_ostream &out,
+                                            uint64_t &size,
+                                            std::string &error) {
+  auto file = llvm::MemoryBuffer::getFile(weightsPath, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file) {
+    error = weightsPath.str() + ": " + file.getError().message();
+    return failure();
+  }
+  const auto *base =
+      reinterpret_cast<const uint8_t *>((*file)->getBufferStart());
+  st::Header header;
+  if (!st::parseHeader(base, (*file)->getBufferSize(), header, error)) {
+    error = weightsPath.str() + ": " + error;
+    return failure();
+  }
+
+  std::vector<Entry> entries;
+  for (const st::TensorInfo &t : header.tensors) {
+    if (layout.plain.count(t.name))
+      entries.push_back(
+          {t.name, t.dtype, t.shape, &t, false, t.end - t.begin});
+    if (!layout.transposed.count(t.name))
+      continue;
+    if (t.shape.size() != 2) {
+      error = weightsPath.str() + ": " + t.name + ": expected a matrix";
+      return failure();
+    }
+    uint64_t count = static_cast<uint64_t>(t.shape[0]) * t.shape[1];
+    entries.push_back({transposedName(t.name), "F32",
+                       {t.shape[1], t.shape[0]}, &t, true, 4 * count});
+  }
+
+  // The header, padded with spaces so that the data stays 8-byte aligned.
+  std::string json = "{";
+  uint64_t offset = 0;
+  for (const Entry &e : entries) {
+    if (json.size() > 1)
+      json += ",";
+    json += quoted(e.name) + ":{\"dtype\":" + quoted(e.dtype) + ",\"shape\":[";
+    for (size_t i = 0; i < e.shape.size(); ++i)
+      json += (i ? "," : "") + std::to_string(e.shape[i]);
+    json += "],\"data_offsets\":[" + std::to_string(offset) + "," +
+            std::to_string(offset + e.bytes) + "]}";
+    offset += e.bytes;
+  }
+  json += "}";
+  json.append((8 - json.size() % 8) % 8, ' ');
+  char length[8];
+  for (int i = 0; i < 8; ++i)
+    length[i] = static_cast<char>(static_cast<uint64_t>(json.size()) >> (8 * i));
+  out.write(length, 8);
+  out << json;
+  size += 8 + json.size();
+
+  std::vector<float> matrix;
+  for (const Entry &e : entries) {
+    const uint8_t *data = base + header.dataStart + e.source->begin;
+    if (!e.transpose) {
+      out.write(reinterpret_cast<const char *>(data), e.bytes);
+    } else {
+      // [rows, cols] -> [cols, rows], in tiles that stay in cache.
+      int64_t rows = e.source->shape[0], cols = e.source->shape[1];
+      matrix.resize(static_cast<size_t>(rows) * cols);
+      constexpr int64_t kTile = 16;
+      for (int64_t r0 = 0; r0 < rows; r0 += kTile)
+        for (int64_t c0 = 0; c0 < cols; c0 += kTile)
+          for (int64_t c = c0; c < std::min(cols, c0 + kTile); ++c)
+            for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
+              matrix[c * rows + r] = elementAt(data, e.source->dtype,
+                                               static_cast<uint64_t>(r) * cols + c);
+      out.write(reinterpret_cast<const char *>(matrix.data()), e.bytes);
+    }
+    size += e.bytes;
+  }
+  return success();
+}
