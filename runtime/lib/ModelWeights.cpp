@@ -75,7 +75,10 @@ ModelWeights::ModelWeights(const std::string &path) {
   uint64_t start = offset / page * page;
   mappedBytes = static_cast<size_t>(offset - start + size);
   if (mappedBytes > 0) {
-    mapping = ::mmap(nullptr, mappedBytes, PROT_READ, MAP_PRIVATE, file.fd,
+    // Populated now: page faults on first touch would otherwise land in the
+    // first calls (the first decoding steps touch the decoder's weights).
+    mapping = ::mmap(nullptr, mappedBytes, PROT_READ,
+                     MAP_PRIVATE | MAP_POPULATE, file.fd,
                      static_cast<off_t>(start));
     if (mapping == MAP_FAILED) {
       mapping = nullptr;

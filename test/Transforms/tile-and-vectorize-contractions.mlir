@@ -33,7 +33,8 @@ func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x6
 // Sizes that are not multiples of the tiles (77 rows, 40 columns): the
 // full 8×32 register tiles are peeled off unmasked, partial columns use lane
 // masks; the rows left over in a 64-row tile (13) go in tiles of 4 (row
-// masks), 2 and 1 rows, never in an 8-row tile masked on rows.
+// masks), 2 and 1 rows, never in an 8-row tile masked on rows; one-row
+// tiles span the 64 columns of the cache tile (masked to the 40 there are).
 // CHECK-LABEL: func.func @batch_matmul_remainders(
 // CHECK:         scf.forall ({{.*}}) = (0, 0) to (3, 77) step (1, 64)
 // CHECK:           %[[FULL:.+]] = affine.apply
@@ -48,7 +49,7 @@ func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x6
 // CHECK:             vector.contract {{.*}} : vector<1x4x1xf32>, vector<1x1x32xf32> into vector<1x4x32xf32>
 // CHECK:             vector.transfer_read {{.*}} {in_bounds = [true, true, true]} : tensor<1x?x40xf32>, vector<1x2x32xf32>
 // CHECK:             vector.contract {{.*}} : vector<1x2x1xf32>, vector<1x1x32xf32> into vector<1x2x32xf32>
-// CHECK:             vector.contract {{.*}} : vector<1x1x1xf32>, vector<1x1x32xf32> into vector<1x1x32xf32>
+// CHECK:             vector.contract {{.*}} : vector<1x1x1xf32>, vector<1x1x64xf32> into vector<1x1x64xf32>
 // CHECK:             vector.transfer_write {{.*}}, %{{.*}} {in_bounds = [true, true, false]}
 func.func @batch_matmul_remainders(%a: tensor<3x77x16xf32>, %b: tensor<3x16x40xf32>, %c: tensor<3x77x40xf32>) -> tensor<3x77x40xf32> {
   %0 = linalg.batch_matmul ins(%a, %b : tensor<3x77x16xf32>, tensor<3x16x40xf32>) outs(%c : tensor<3x77x40xf32>) -> tensor<3x77x40xf32>

@@ -575,14 +575,19 @@ private:
     return success();
   }
 
-  /// Tiles `op` into register tiles of `rows` × kRegN with the reduction
-  /// loop innermost, vectorizes them, and peels partial columns.
+  /// Tiles `op` into register tiles of `rows` × kRegN (one row: × kCacheN)
+  /// with the reduction loop innermost, vectorizes them, and peels partial
+  /// columns.
   LogicalResult tileRegisters(Contraction &c, linalg::LinalgOp op,
                               int64_t rows) {
     const Roles &r = c.roles;
     unsigned numLoops = op.getNumLoops();
+    // A one-row kernel has registers to spare: it spans the whole cache
+    // tile, so that each row of B is read in one contiguous run (decoding
+    // steps are bound by streaming the weights).
+    int64_t columns = rows == 1 ? kCacheN : kRegN;
     SmallVector<int64_t> regTile(numLoops, 0);
-    regTile[r.nInner] = kRegN;
+    regTile[r.nInner] = columns;
     if (r.mInner)
       regTile[*r.mInner] = rows;
     regTile[r.kInner] = kRegK;
@@ -599,7 +604,7 @@ private:
       return c.op.emitError("tfm: cannot tile for registers");
     auto kernel = cast<linalg::LinalgOp>(regTiled->tiledOps.back());
     SmallVector<int64_t> kernelSizes(numLoops, 1);
-    kernelSizes[r.nInner] = kRegN;
+    kernelSizes[r.nInner] = columns;
     if (r.mInner)
       kernelSizes[*r.mInner] = rows;
     if (failed(vectorizeContraction(rewriter, kernel, kernelSizes)))
