@@ -6,7 +6,6 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
-#include <cstring>
 #include <vector>
 
 using namespace mlir;
@@ -27,18 +26,6 @@ std::string quoted(StringRef s) {
     q += c;
   }
   return q + "\"";
-}
-
-/// Element i of a tensor of dtype F32, F16 or BF16, as float.
-float elementAt(const uint8_t *data, const std::string &dtype, uint64_t i) {
-  if (dtype == "F32") {
-    float f;
-    std::memcpy(&f, data + 4 * i, 4);
-    return f;
-  }
-  uint16_t bits;
-  std::memcpy(&bits, data + 2 * i, 2);
-  return dtype == "F16" ? st::halfToFloat(bits) : st::bfloat16ToFloat(bits);
 }
 
 /// One tensor of the output: where its bytes come from.
@@ -108,23 +95,18 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
   out << json;
   size += 8 + json.size();
 
-  std::vector<float> matrix;
+  std::vector<float> matrix, transposed;
   for (const Entry &e : entries) {
     const uint8_t *data = base + header.dataStart + e.source->begin;
     if (!e.transpose) {
       out.write(reinterpret_cast<const char *>(data), e.bytes);
     } else {
-      // [rows, cols] -> [cols, rows], in tiles that stay in cache.
       int64_t rows = e.source->shape[0], cols = e.source->shape[1];
       matrix.resize(static_cast<size_t>(rows) * cols);
-      constexpr int64_t kTile = 16;
-      for (int64_t r0 = 0; r0 < rows; r0 += kTile)
-        for (int64_t c0 = 0; c0 < cols; c0 += kTile)
-          for (int64_t c = c0; c < std::min(cols, c0 + kTile); ++c)
-            for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
-              matrix[c * rows + r] = elementAt(data, e.source->dtype,
-                                               static_cast<uint64_t>(r) * cols + c);
-      out.write(reinterpret_cast<const char *>(matrix.data()), e.bytes);
+      transposed.resize(matrix.size());
+      st::toFloats(data, e.source->dtype, matrix.size(), matrix.data());
+      st::transposeFloats(matrix.data(), rows, cols, transposed.data());
+      out.write(reinterpret_cast<const char *>(transposed.data()), e.bytes);
     }
     size += e.bytes;
   }

@@ -105,19 +105,27 @@ ModelWeights::~ModelWeights() {
     ::munmap(mapping, mappedBytes);
 }
 
+ModelWeights::Binding ModelWeights::resolve(const tfm_entry &entry,
+                                            int index) const {
+  Binding binding{entry.arg_names[index],
+                  entry.arg_kinds[index] == TFM_ARG_WEIGHT_TRANSPOSED};
+  // Embedded weights hold the transposed copy (see tfmc's PackWeights.h).
+  if (binding.transpose && tensors.count(binding.name + "^T")) {
+    binding.name += "^T";
+    binding.transpose = false;
+  }
+  return binding;
+}
+
 void ModelWeights::check(const tfm_entry &entry) {
+  if (!entry.arg_kinds || checked.count(&entry))
+    return;
   for (int32_t i = 0; i < entry.num_args; ++i) {
-    bool transposed =
-        entry.arg_kinds && entry.arg_kinds[i] == TFM_ARG_WEIGHT_TRANSPOSED;
-    if (!entry.arg_kinds ||
-        (entry.arg_kinds[i] != TFM_ARG_WEIGHT && !transposed))
+    if (entry.arg_kinds[i] != TFM_ARG_WEIGHT &&
+        entry.arg_kinds[i] != TFM_ARG_WEIGHT_TRANSPOSED)
       continue;
-    std::string name = entry.arg_names[i];
-    // Embedded weights hold the transposed copy (see tfmc's PackWeights.h).
-    if (transposed && tensors.count(name + "^T")) {
-      name += "^T";
-      transposed = false;
-    }
+    Binding binding = resolve(entry, i);
+    const std::string &name = binding.name;
     auto it = tensors.find(name);
     if (it == tensors.end())
       throw Error(source, "tensor '" + name +
@@ -126,7 +134,7 @@ void ModelWeights::check(const tfm_entry &entry) {
     const st::TensorInfo &info = it->second->info;
     const tfm_tensor_sig &sig = entry.args[i];
     std::vector<int64_t> expected(sig.dims, sig.dims + sig.rank);
-    if (transposed) // the file holds the [out, in] matrix
+    if (binding.transpose) // the file holds the [out, in] matrix
       std::reverse(expected.begin(), expected.end());
     if (info.shape != expected)
       throw Error(source, "tensor '" + name + "': expected shape " +
@@ -136,39 +144,26 @@ void ModelWeights::check(const tfm_entry &entry) {
       throw Error(source, "tensor '" + name + "': unsupported dtype " +
                               info.dtype + " (expected F32, F16 or BF16)");
   }
+  checked.insert(&entry);
 }
 
 InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
-  std::string name = entry.arg_names[index];
-  bool transposed = entry.arg_kinds[index] == TFM_ARG_WEIGHT_TRANSPOSED;
-  if (transposed && tensors.count(name + "^T")) {
-    name += "^T";
-    transposed = false;
-  }
-  Tensor &t = *tensors.at(name);
+  Binding binding = resolve(entry, index);
+  Tensor &t = *tensors.at(binding.name);
   const float *data = floats(t);
   InputTensor input;
   input.dtype = TFM_DTYPE_F32;
   input.shape = t.info.shape;
   input.borrowed = data;
-  if (!transposed)
+  if (!binding.transpose)
     return input;
-  // [out, in] -> [in, out], once, in tiles that stay in cache.
+  // [out, in] -> [in, out], once.
   int64_t rows = t.info.shape[0], cols = t.info.shape[1];
   if (!t.transposed.get()) {
-    AlignedBuffer buffer(static_cast<uint64_t>(rows) * cols * sizeof(float));
-    float *out = static_cast<float *>(buffer.get());
-    constexpr int64_t kTile = 16;
-    for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-      int64_t r1 = std::min(rows, r0 + kTile);
-      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-        int64_t c1 = std::min(cols, c0 + kTile);
-        for (int64_t c = c0; c < c1; ++c)
-          for (int64_t r = r0; r < r1; ++r)
-            out[c * rows + r] = data[r * cols + c];
-      }
-    }
-    t.transposed = std::move(buffer);
+    t.transposed =
+        AlignedBuffer(static_cast<uint64_t>(rows) * cols * sizeof(float));
+    st::transposeFloats(data, rows, cols,
+                        static_cast<float *>(t.transposed.get()));
   }
   input.shape = {cols, rows};
   input.borrowed = t.transposed.get();
@@ -185,18 +180,8 @@ const float *ModelWeights::floats(Tensor &t) {
   // Converted (or realigned) once, on first use.
   if (!t.converted.get() || t.data != t.converted.get()) {
     AlignedBuffer buffer(count * sizeof(float));
-    float *out = static_cast<float *>(buffer.get());
-    const uint8_t *in = static_cast<const uint8_t *>(t.data);
-    for (uint64_t i = 0; i < count; ++i) {
-      if (t.info.dtype == "F32") {
-        std::memcpy(&out[i], in + 4 * i, 4);
-      } else {
-        uint16_t bits;
-        std::memcpy(&bits, in + 2 * i, 2);
-        out[i] = t.info.dtype == "F16" ? st::halfToFloat(bits)
-                                       : st::bfloat16ToFloat(bits);
-      }
-    }
+    st::toFloats(static_cast<const uint8_t *>(t.data), t.info.dtype, count,
+                 static_cast<float *>(buffer.get()));
     t.converted = std::move(buffer);
     t.data = t.converted.get();
   }

@@ -18,6 +18,7 @@
 #include "tfm/Runtime.h"
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -32,7 +33,8 @@ public:
   ModelWeights &operator=(const ModelWeights &) = delete;
 
   /// Checks every weight argument of `entry` (names, dtypes, shapes)
-  /// against the file; throws Error naming the file and the tensor.
+  /// against the file, the first time it is given `entry`; throws Error
+  /// naming the file and the tensor.
   void check(const tfm_entry &entry);
 
   /// The tensor bound to weight argument `index` of `entry` (after check).
@@ -49,6 +51,16 @@ private:
 
   /// The tensor as aligned F32 (converted once if it is not).
   const float *floats(Tensor &t);
+
+  /// The tensor weight argument `index` of `entry` is bound to, and
+  /// whether it must be transposed (no "<name>^T" copy in the file).
+  struct Binding {
+    std::string name;
+    bool transpose;
+  };
+  Binding resolve(const tfm_entry &entry, int index) const;
+
+  std::set<const tfm_entry *> checked; // entries check() has passed
 };
 
 } // namespace tfm::runtime

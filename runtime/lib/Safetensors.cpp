@@ -191,3 +191,30 @@ float tfm::safetensors::bfloat16ToFloat(uint16_t h) {
   std::memcpy(&f, &bits, 4);
   return f;
 }
+
+void tfm::safetensors::toFloats(const uint8_t *data, const std::string &dtype,
+                                uint64_t count, float *out) {
+  for (uint64_t i = 0; i < count; ++i) {
+    if (dtype == "F32") {
+      std::memcpy(&out[i], data + 4 * i, 4);
+      continue;
+    }
+    uint16_t bits;
+    std::memcpy(&bits, data + 2 * i, 2);
+    out[i] = dtype == "F16" ? halfToFloat(bits) : bfloat16ToFloat(bits);
+  }
+}
+
+void tfm::safetensors::transposeFloats(const float *in, int64_t rows,
+                                       int64_t cols, float *out) {
+  constexpr int64_t kTile = 16;
+  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    int64_t r1 = std::min(rows, r0 + kTile);
+    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+      int64_t c1 = std::min(cols, c0 + kTile);
+      for (int64_t c = c0; c < c1; ++c)
+        for (int64_t r = r0; r < r1; ++r)
+          out[c * rows + r] = in[r * cols + c];
+    }
+  }
+}

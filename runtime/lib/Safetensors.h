@@ -45,6 +45,15 @@ std::string shapeString(const std::vector<int64_t> &shape);
 float halfToFloat(uint16_t bits);
 float bfloat16ToFloat(uint16_t bits);
 
+/// Converts `count` elements of dtype F32, F16 or BF16 (any alignment) to
+/// float.
+void toFloats(const uint8_t *data, const std::string &dtype, uint64_t count,
+              float *out);
+
+/// out [cols, rows] = the transpose of in [rows, cols], in tiles that stay
+/// in cache. (Entry points take linear maps' matrices transposed.)
+void transposeFloats(const float *in, int64_t rows, int64_t cols, float *out);
+
 } // namespace tfm::safetensors
 
 #endif // TFM_RUNTIME_SAFETENSORS_H

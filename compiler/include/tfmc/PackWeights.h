@@ -30,8 +30,8 @@ std::string transposedName(StringRef name);
 
 /// Writes a safetensors file with the tensors of `weightsPath` that `layout`
 /// names: the plain ones as they are, the transposed ones as F32
-/// "<name>^T". Adds the bytes written to `size`. Memory holds one matrix at
-/// a time (the input is mapped).
+/// "<name>^T". Adds the bytes written to `size`. Memory holds two copies of
+/// one matrix at a time (the input is mapped).
 LogicalResult writePackedWeights(StringRef weightsPath,
                                  const WeightLayout &layout,
                                  llvm::raw_ostream &out, uint64_t &size,
