@@ -58,7 +58,7 @@ mlir::tfm::collectEntryPoints(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (!func.isPublic() || func.isDeclaration())
       continue;
-    EntryPoint entry{func.getSymName().str(), {}, {}, {}, {}};
+    EntryPoint entry{func.getSymName().str(), {}, {}, {}, {}, {}};
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
       FailureOr<TensorSignature> sig = signatureOf(func, type, "argument", i);
       if (failed(sig))
@@ -66,6 +66,7 @@ mlir::tfm::collectEntryPoints(ModuleOp module) {
       entry.args.push_back(*sig);
       int32_t kind = TFM_ARG_TENSOR;
       std::string name;
+      int64_t rows = 0;
       if (auto input = func.getArgAttrOfType<StringAttr>(i, "tfm.input")) {
         kind = TFM_ARG_INPUT;
         name = input.str();
@@ -74,9 +75,15 @@ mlir::tfm::collectEntryPoints(ModuleOp module) {
         kind = func.getArgAttr(i, "tfm.weight_transposed")
                    ? TFM_ARG_WEIGHT_TRANSPOSED
                    : TFM_ARG_WEIGHT;
+        if (auto panels =
+                func.getArgAttrOfType<IntegerAttr>(i, "tfm.weight_panels")) {
+          kind = TFM_ARG_WEIGHT_PANELS;
+          rows = panels.getInt();
+        }
         name = weight.str();
       }
       entry.argKinds.push_back(kind);
+      entry.argRows.push_back(rows);
       entry.argNames.push_back(std::move(name));
     }
     for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
@@ -103,7 +110,7 @@ public:
         ptr(llvm::PointerType::getUnqual(ctx)),
         sigType(llvm::StructType::get(ctx, {i32, i32, ptr})),
         entryType(llvm::StructType::get(
-            ctx, {ptr, ptr, i32, i32, ptr, ptr, ptr, ptr})),
+            ctx, {ptr, ptr, i32, i32, ptr, ptr, ptr, ptr, ptr})),
         moduleType(llvm::StructType::get(ctx, {i32, i32, ptr, ptr, ptr})) {}
 
   llvm::Constant *global(llvm::Constant *init, const llvm::Twine &name) {
@@ -180,6 +187,13 @@ public:
     return global(llvm::ConstantDataArray::get(ctx, kinds), name);
   }
 
+  llvm::Constant *argRows(const EntryPoint &entry, const llvm::Twine &name) {
+    if (entry.args.empty())
+      return llvm::ConstantPointerNull::get(ptr);
+    SmallVector<uint64_t> rows(entry.argRows.begin(), entry.argRows.end());
+    return global(llvm::ConstantDataArray::get(ctx, rows), name);
+  }
+
   void moduleTable(ArrayRef<EntryPoint> entries, const ModuleInfo &info) {
     SmallVector<llvm::Constant *> elements;
     for (const EntryPoint &entry : entries) {
@@ -192,7 +206,8 @@ public:
            signatures(entry.args, prefix + ".args"),
            signatures(entry.results, prefix + ".results"),
            argNames(entry, prefix + ".arg_names"),
-           argKinds(entry, prefix + ".arg_kinds")}));
+           argKinds(entry, prefix + ".arg_kinds"),
+           argRows(entry, prefix + ".arg_rows")}));
     }
     llvm::Constant *table =
         global(llvm::ConstantArray::get(

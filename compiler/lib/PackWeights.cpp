@@ -3,6 +3,7 @@
 #include "tfmc/PackWeights.h"
 
 #include "Safetensors.h"
+#include "tfm/Runtime.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -14,6 +15,10 @@ namespace st = ::tfm::safetensors;
 
 std::string mlir::tfm::transposedName(StringRef name) {
   return (name + "^T").str();
+}
+
+std::string mlir::tfm::panelsName(StringRef name) {
+  return (name + "^P").str();
 }
 
 namespace {
@@ -28,12 +33,15 @@ std::string quoted(StringRef s) {
   return q + "\"";
 }
 
+/// How a tensor of the output is made from its source.
+enum class Packing { None, Transpose, Panels };
+
 /// One tensor of the output: where its bytes come from.
 struct Entry {
   std::string name, dtype;
   std::vector<int64_t> shape;
   const st::TensorInfo *source;
-  bool transpose;
+  Packing packing;
   uint64_t bytes;
 };
 } // namespace
@@ -61,16 +69,28 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
   for (const st::TensorInfo &t : header.tensors) {
     if (layout.plain.count(t.name))
       entries.push_back(
-          {t.name, t.dtype, t.shape, &t, false, t.end - t.begin});
-    if (!layout.transposed.count(t.name))
+          {t.name, t.dtype, t.shape, &t, Packing::None, t.end - t.begin});
+    bool transpose = layout.transposed.count(t.name);
+    bool panels = layout.panels.count(t.name);
+    if (!transpose && !panels)
       continue;
     if (t.shape.size() != 2) {
       error = weightsPath.str() + ": " + t.name + ": expected a matrix";
       return failure();
     }
-    uint64_t count = static_cast<uint64_t>(t.shape[0]) * t.shape[1];
-    entries.push_back({transposedName(t.name), "F32",
-                       {t.shape[1], t.shape[0]}, &t, true, 4 * count});
+    int64_t rows = t.shape[0], cols = t.shape[1];
+    if (transpose)
+      entries.push_back({transposedName(t.name), "F32", {cols, rows}, &t,
+                         Packing::Transpose,
+                         4 * static_cast<uint64_t>(rows) * cols});
+    if (panels)
+      entries.push_back(
+          {panelsName(t.name),
+           "F32",
+           {(rows + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS, cols,
+            TFM_PANEL_COLUMNS},
+           &t, Packing::Panels,
+           4 * st::panelFloats(rows, cols, TFM_PANEL_COLUMNS)});
   }
 
   // The header, padded with spaces so that the data stays 8-byte aligned.
@@ -95,18 +115,22 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
   out << json;
   size += 8 + json.size();
 
-  std::vector<float> matrix, transposed;
+  std::vector<float> matrix, packed;
   for (const Entry &e : entries) {
     const uint8_t *data = base + header.dataStart + e.source->begin;
-    if (!e.transpose) {
+    if (e.packing == Packing::None) {
       out.write(reinterpret_cast<const char *>(data), e.bytes);
     } else {
       int64_t rows = e.source->shape[0], cols = e.source->shape[1];
       matrix.resize(static_cast<size_t>(rows) * cols);
-      transposed.resize(matrix.size());
+      packed.resize(e.bytes / sizeof(float));
       st::toFloats(data, e.source->dtype, matrix.size(), matrix.data());
-      st::transposeFloats(matrix.data(), rows, cols, transposed.data());
-      out.write(reinterpret_cast<const char *>(transposed.data()), e.bytes);
+      if (e.packing == Packing::Transpose)
+        st::transposeFloats(matrix.data(), rows, cols, packed.data());
+      else
+        st::packPanels(matrix.data(), rows, cols, TFM_PANEL_COLUMNS,
+                       packed.data());
+      out.write(reinterpret_cast<const char *>(packed.data()), e.bytes);
     }
     size += e.bytes;
   }

@@ -46,7 +46,10 @@ static constexpr const char *kTileRowsForThreads =
 static constexpr const char *kTileAndVectorize =
     "func.func(tfm-tile-and-vectorize-contractions),"
     "canonicalize,cse,";
+// Packed weights the codegen did not read in place become copies first
+// (MLIR 22 does not bufferize linalg.unpack).
 static constexpr const char *kBufferize =
+    "func.func(tfm-lower-packs),"
     "eliminate-empty-tensors,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"

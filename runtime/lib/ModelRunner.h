@@ -80,8 +80,7 @@ public:
     const tfm_entry &e = entry(name);
     std::vector<InputTensor> args;
     for (int32_t i = 0; i < e.num_args; ++i) {
-      if (e.arg_kinds && (e.arg_kinds[i] == TFM_ARG_WEIGHT ||
-                          e.arg_kinds[i] == TFM_ARG_WEIGHT_TRANSPOSED)) {
+      if (e.arg_kinds && ModelWeights::isWeight(e.arg_kinds[i])) {
         args.push_back(weights.bind(e, i));
         continue;
       }

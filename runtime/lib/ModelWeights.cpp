@@ -20,7 +20,7 @@ struct ModelWeights::Tensor {
   st::TensorInfo info;
   const void *data = nullptr; // F32 in place, or `converted`
   AlignedBuffer converted;
-  AlignedBuffer transposed; // [in, out] F32, made on first use
+  AlignedBuffer packed; // the kernels' layout of the matrix, made once
 };
 
 namespace {
@@ -107,22 +107,28 @@ ModelWeights::~ModelWeights() {
 
 ModelWeights::Binding ModelWeights::resolve(const tfm_entry &entry,
                                             int index) const {
-  Binding binding{entry.arg_names[index],
-                  entry.arg_kinds[index] == TFM_ARG_WEIGHT_TRANSPOSED};
-  // Embedded weights hold the transposed copy (see tfmc's PackWeights.h).
-  if (binding.transpose && tensors.count(binding.name + "^T")) {
-    binding.name += "^T";
-    binding.transpose = false;
+  Binding binding{entry.arg_names[index], entry.arg_kinds[index]};
+  // Embedded weights hold the packed copy (see tfmc's PackWeights.h).
+  const char *suffix = binding.kind == TFM_ARG_WEIGHT_TRANSPOSED ? "^T"
+                       : binding.kind == TFM_ARG_WEIGHT_PANELS   ? "^P"
+                                                                 : nullptr;
+  if (suffix && tensors.count(binding.name + suffix)) {
+    binding.name += suffix;
+    binding.kind = TFM_ARG_WEIGHT;
   }
   return binding;
+}
+
+bool ModelWeights::isWeight(int32_t kind) {
+  return kind == TFM_ARG_WEIGHT || kind == TFM_ARG_WEIGHT_TRANSPOSED ||
+         kind == TFM_ARG_WEIGHT_PANELS;
 }
 
 void ModelWeights::check(const tfm_entry &entry) {
   if (!entry.arg_kinds || checked.count(&entry))
     return;
   for (int32_t i = 0; i < entry.num_args; ++i) {
-    if (entry.arg_kinds[i] != TFM_ARG_WEIGHT &&
-        entry.arg_kinds[i] != TFM_ARG_WEIGHT_TRANSPOSED)
+    if (!isWeight(entry.arg_kinds[i]))
       continue;
     Binding binding = resolve(entry, i);
     const std::string &name = binding.name;
@@ -134,8 +140,11 @@ void ModelWeights::check(const tfm_entry &entry) {
     const st::TensorInfo &info = it->second->info;
     const tfm_tensor_sig &sig = entry.args[i];
     std::vector<int64_t> expected(sig.dims, sig.dims + sig.rank);
-    if (binding.transpose) // the file holds the [out, in] matrix
+    // The file holds the [out, in] matrix.
+    if (binding.kind == TFM_ARG_WEIGHT_TRANSPOSED)
       std::reverse(expected.begin(), expected.end());
+    if (binding.kind == TFM_ARG_WEIGHT_PANELS)
+      expected = {entry.arg_rows ? entry.arg_rows[i] : -1, sig.dims[1]};
     if (info.shape != expected)
       throw Error(source, "tensor '" + name + "': expected shape " +
                               st::shapeString(expected) + ", found " +
@@ -155,18 +164,27 @@ InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
   input.dtype = TFM_DTYPE_F32;
   input.shape = t.info.shape;
   input.borrowed = data;
-  if (!binding.transpose)
+  if (binding.kind == TFM_ARG_WEIGHT)
     return input;
-  // [out, in] -> [in, out], once.
+  // [out, in] to the kernels' layout, once.
   int64_t rows = t.info.shape[0], cols = t.info.shape[1];
-  if (!t.transposed.get()) {
-    t.transposed =
-        AlignedBuffer(static_cast<uint64_t>(rows) * cols * sizeof(float));
-    st::transposeFloats(data, rows, cols,
-                        static_cast<float *>(t.transposed.get()));
+  bool panels = binding.kind == TFM_ARG_WEIGHT_PANELS;
+  uint64_t count =
+      panels ? st::panelFloats(rows, cols, TFM_PANEL_COLUMNS)
+             : static_cast<uint64_t>(rows) * static_cast<uint64_t>(cols);
+  if (!t.packed.get()) {
+    t.packed = AlignedBuffer(count * sizeof(float));
+    auto *out = static_cast<float *>(t.packed.get());
+    if (panels)
+      st::packPanels(data, rows, cols, TFM_PANEL_COLUMNS, out);
+    else
+      st::transposeFloats(data, rows, cols, out);
   }
   input.shape = {cols, rows};
-  input.borrowed = t.transposed.get();
+  if (panels)
+    input.shape = {(rows + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS, cols,
+                   TFM_PANEL_COLUMNS};
+  input.borrowed = t.packed.get();
   return input;
 }
 

@@ -4,9 +4,10 @@
 // weights) or from a file (--external-weights, --weights), and checked
 // against what the compiled entry points take. F32 tensors are used in
 // place; F16 and BF16 ones are converted once at load. A matrix the entry
-// points take transposed (TFM_ARG_WEIGHT_TRANSPOSED) is used in place too
-// when the file holds its transpose "<name>^T" (tfmc writes embedded weights
-// so); otherwise it is transposed once, on first use.
+// points take transposed (TFM_ARG_WEIGHT_TRANSPOSED) or in panels
+// (TFM_ARG_WEIGHT_PANELS) is used in place too when the file holds it so,
+// as "<name>^T" or "<name>^P" (tfmc writes embedded weights so); otherwise
+// it is packed once, on first use.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +38,9 @@ public:
   /// naming the file and the tensor.
   void check(const tfm_entry &entry);
 
+  /// Whether an argument of kind `kind` is bound to a weight.
+  static bool isWeight(int32_t kind);
+
   /// The tensor bound to weight argument `index` of `entry` (after check).
   InputTensor bind(const tfm_entry &entry, int index);
 
@@ -52,11 +56,12 @@ private:
   /// The tensor as aligned F32 (converted once if it is not).
   const float *floats(Tensor &t);
 
-  /// The tensor weight argument `index` of `entry` is bound to, and
-  /// whether it must be transposed (no "<name>^T" copy in the file).
+  /// The tensor weight argument `index` of `entry` is bound to, and the
+  /// layout it must be put in: TFM_ARG_WEIGHT when the file holds it as
+  /// the entry takes it (a "<name>^T" or "<name>^P" copy).
   struct Binding {
     std::string name;
-    bool transpose;
+    int32_t kind;
   };
   Binding resolve(const tfm_entry &entry, int index) const;
 

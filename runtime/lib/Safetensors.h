@@ -54,6 +54,15 @@ void toFloats(const uint8_t *data, const std::string &dtype, uint64_t count,
 /// in cache. (Entry points take linear maps' matrices transposed.)
 void transposeFloats(const float *in, int64_t rows, int64_t cols, float *out);
 
+/// The number of floats packPanels writes for a [rows, cols] matrix.
+uint64_t panelFloats(int64_t rows, int64_t cols, int64_t panelColumns);
+
+/// out [ceil(rows / panelColumns), cols, panelColumns] = in [rows, cols]
+/// cut into panels of `panelColumns` rows, each transposed, the last one
+/// padded with zeros (TFM_ARG_WEIGHT_PANELS).
+void packPanels(const float *in, int64_t rows, int64_t cols,
+                int64_t panelColumns, float *out);
+
 } // namespace tfm::safetensors
 
 #endif // TFM_RUNTIME_SAFETENSORS_H

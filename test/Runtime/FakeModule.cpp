@@ -218,18 +218,25 @@ const tfm_tensor_sig kSinkArgs[] = {{TFM_DTYPE_I8, 1, kDynVec}};
 const tfm_tensor_sig kBadResults[] = {{TFM_DTYPE_F32, 1, k4}};
 
 const tfm_entry kEntries[] = {
-    {"add", add, 2, 1, kAddSigs, kAddSigs, nullptr, nullptr},
-    {"split", split, 1, 2, kSplitArgs, kSplitResults, nullptr, nullptr},
-    {"identity", identity, 1, 1, kIdentitySigs, kIdentitySigs, nullptr,
+    {"add", add, 2, 1, kAddSigs, kAddSigs, nullptr, nullptr, nullptr},
+    {"split", split, 1, 2, kSplitArgs, kSplitResults, nullptr, nullptr,
      nullptr},
-    {"views", views, 1, 2, kViewsArgs, kViewsResults, nullptr, nullptr},
-    {"echo", echo, 5, 5, kEchoSigs, kEchoSigs, nullptr, nullptr},
-    {"inspect", inspect, 1, 1, kInspectArgs, kInspectResults, nullptr, nullptr},
-    {"threads", threads, 0, 1, nullptr, kThreadsResults, nullptr, nullptr},
-    {"make_bf16", makeBF16, 0, 1, nullptr, kBF16Sigs, nullptr, nullptr},
-    {"take_bf16", takeBF16, 1, 0, kBF16Sigs, nullptr, nullptr, nullptr},
-    {"sink", sink, 1, 0, kSinkArgs, nullptr, nullptr, nullptr},
-    {"bad_result", badResult, 0, 1, nullptr, kBadResults, nullptr, nullptr},
+    {"identity", identity, 1, 1, kIdentitySigs, kIdentitySigs, nullptr, nullptr,
+     nullptr},
+    {"views", views, 1, 2, kViewsArgs, kViewsResults, nullptr, nullptr,
+     nullptr},
+    {"echo", echo, 5, 5, kEchoSigs, kEchoSigs, nullptr, nullptr, nullptr},
+    {"inspect", inspect, 1, 1, kInspectArgs, kInspectResults, nullptr, nullptr,
+     nullptr},
+    {"threads", threads, 0, 1, nullptr, kThreadsResults, nullptr, nullptr,
+     nullptr},
+    {"make_bf16", makeBF16, 0, 1, nullptr, kBF16Sigs, nullptr, nullptr,
+     nullptr},
+    {"take_bf16", takeBF16, 1, 0, kBF16Sigs, nullptr, nullptr, nullptr,
+     nullptr},
+    {"sink", sink, 1, 0, kSinkArgs, nullptr, nullptr, nullptr, nullptr},
+    {"bad_result", badResult, 0, 1, nullptr, kBadResults, nullptr, nullptr,
+     nullptr},
 };
 
 } // namespace

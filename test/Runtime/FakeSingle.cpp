@@ -36,7 +36,7 @@ void negate(void **args) {
 const int64_t kDyn[] = {-1};
 const tfm_tensor_sig kSigs[] = {{TFM_DTYPE_F32, 1, kDyn}};
 const tfm_entry kEntries[] = {
-    {"negate", negate, 1, 1, kSigs, kSigs, nullptr, nullptr}};
+    {"negate", negate, 1, 1, kSigs, kSigs, nullptr, nullptr, nullptr}};
 
 } // namespace
 

@@ -176,3 +176,64 @@ func.func @linear_prepacked_weight(%x: tensor<16x64xf32>, %wt: tensor<64x96xf32>
   } -> tensor<16x32xf32>
   return %0 : tensor<16x32xf32>
 }
+
+// -----
+
+// A weight passed in panels of 64 output features ([ceil(N/64), K, 64],
+// ModelBuilder's tfm.weight_panels), unpacked and transposed back to
+// [N, K], then sliced at a panel boundary (the v projection of a packed
+// q/k/v weight): each output tile reads the rows of its panel in place.
+// CHECK-LABEL: func.func @linear_weight_panels(
+// CHECK-SAME:      %{{.*}}: tensor<1x64xf32>, %[[P:.+]]: tensor<5x64x64xf32>
+// CHECK-NOT:     linalg.unpack
+// CHECK-NOT:     linalg.transpose
+// CHECK:         scf.forall (%[[N:.+]]) = (0) to (100) step (64)
+// CHECK:           %[[PANEL:.+]] = affine.apply #{{.+}}(%[[N]])
+// CHECK:           vector.transfer_read %[[P]][%[[PANEL]], %{{.*}}, %{{.*}}]{{.*}} : tensor<5x64x64xf32>, vector<1x64xf32>
+// CHECK:           vector.contract
+// CHECK:         return
+#xq = affine_map<(d0, d1, d2) -> (d0, d2)>
+#wq = affine_map<(d0, d1, d2) -> (d1, d2)>
+#oq = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @linear_weight_panels(%x: tensor<1x64xf32>, %p: tensor<5x64x64xf32>, %init: tensor<1x100xf32>) -> tensor<1x100xf32> {
+  %e = tensor.empty() : tensor<64x300xf32>
+  %u = linalg.unpack %p outer_dims_perm = [1, 0] inner_dims_pos = [1] inner_tiles = [64] into %e : tensor<5x64x64xf32> -> tensor<64x300xf32>
+  %et = tensor.empty() : tensor<300x64xf32>
+  %w = linalg.transpose ins(%u : tensor<64x300xf32>) outs(%et : tensor<300x64xf32>) permutation = [1, 0]
+  %v = tensor.extract_slice %w[192, 0] [100, 64] [1, 1] : tensor<300x64xf32> to tensor<100x64xf32>
+  %0 = linalg.generic {indexing_maps = [#xq, #wq, #oq], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %v : tensor<1x64xf32>, tensor<100x64xf32>) outs(%init : tensor<1x100xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x100xf32>
+  return %0 : tensor<1x100xf32>
+}
+
+// -----
+
+// A slice that does not start on a panel boundary keeps the unpack (for
+// tfm-lower-packs); the kernel reads the unpacked matrix.
+// CHECK-LABEL: func.func @linear_weight_panels_unaligned(
+// CHECK:         linalg.unpack
+// CHECK:         scf.forall
+// CHECK:         return
+#xq = affine_map<(d0, d1, d2) -> (d0, d2)>
+#wq = affine_map<(d0, d1, d2) -> (d1, d2)>
+#oq = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @linear_weight_panels_unaligned(%x: tensor<1x64xf32>, %p: tensor<5x64x64xf32>, %init: tensor<1x100xf32>) -> tensor<1x100xf32> {
+  %e = tensor.empty() : tensor<64x300xf32>
+  %u = linalg.unpack %p outer_dims_perm = [1, 0] inner_dims_pos = [1] inner_tiles = [64] into %e : tensor<5x64x64xf32> -> tensor<64x300xf32>
+  %et = tensor.empty() : tensor<300x64xf32>
+  %w = linalg.transpose ins(%u : tensor<64x300xf32>) outs(%et : tensor<300x64xf32>) permutation = [1, 0]
+  %v = tensor.extract_slice %w[100, 0] [100, 64] [1, 1] : tensor<300x64xf32> to tensor<100x64xf32>
+  %0 = linalg.generic {indexing_maps = [#xq, #wq, #oq], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %v : tensor<1x64xf32>, tensor<100x64xf32>) outs(%init : tensor<1x100xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x100xf32>
+  return %0 : tensor<1x100xf32>
+}

@@ -37,6 +37,8 @@ struct EntryPoint {
   // entry points (tfm_arg_kind values and names; empty names otherwise).
   llvm::SmallVector<int32_t> argKinds;
   llvm::SmallVector<std::string> argNames;
+  // Rows of the stored matrix of TFM_ARG_WEIGHT_PANELS arguments, else 0.
+  llvm::SmallVector<int64_t> argRows;
 };
 
 /// What the runtime learns about a compiled module besides its entries.

@@ -2,8 +2,9 @@
 //
 // The weights a model executable embeds, written in the layout its entry
 // points take them: the matrices passed transposed (TFM_ARG_WEIGHT_TRANSPOSED)
-// are transposed here, at compile time, and stored as "<name>^T", so that
-// the executable maps them as they are instead of transposing at start-up.
+// or in panels (TFM_ARG_WEIGHT_PANELS) are packed here, at compile time, and
+// stored as "<name>^T" or "<name>^P", so that the executable maps them as
+// they are instead of packing them at start-up.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,15 +23,18 @@ namespace mlir::tfm {
 struct WeightLayout {
   std::set<std::string> plain;      // as stored
   std::set<std::string> transposed; // 2-D [out, in], taken as [in, out]
+  std::set<std::string> panels;     // 2-D [out, in], taken in panels
 };
 
 /// The name a transposed copy of tensor `name` has in an embedded file (`^`
 /// never appears in PyTorch's parameter names).
 std::string transposedName(StringRef name);
+/// The same for the copy in panels.
+std::string panelsName(StringRef name);
 
 /// Writes a safetensors file with the tensors of `weightsPath` that `layout`
-/// names: the plain ones as they are, the transposed ones as F32
-/// "<name>^T". Adds the bytes written to `size`. Memory holds two copies of
+/// names: the plain ones as they are, the packed ones as F32 "<name>^T"
+/// or "<name>^P". Adds the bytes written to `size`. Memory holds two copies of
 /// one matrix at a time (the input is mapped).
 LogicalResult writePackedWeights(StringRef weightsPath,
                                  const WeightLayout &layout,

@@ -9,6 +9,7 @@
 #include "tfmc/ModelBuilder.h"
 
 #include "tfm/IR/TfmOps.h"
+#include "tfm/Runtime.h"
 #include "tfm/Transforms/AttentionBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -25,10 +26,17 @@ using namespace mlir::tfm;
 
 namespace {
 
-/// The key of a weight argument: its name, marked when it is passed
-/// transposed (a tied embedding is passed both ways).
-std::string argKey(StringRef name, bool transposed) {
-  return (name + (transposed ? "^T" : "")).str();
+/// The key of a weight argument: its name, marked when it is passed in a
+/// kernel layout (a tied embedding is passed both ways).
+std::string argKey(StringRef name, KernelLayout layout) {
+  return (name + (layout == KernelLayout::Stored ? "" : "^K")).str();
+}
+
+/// The panels [ceil(out / P), in, P] of an [out, in] matrix, P =
+/// TFM_PANEL_COLUMNS.
+SmallVector<int64_t> panelShape(ArrayRef<int64_t> matrix) {
+  int64_t panels = (matrix[0] + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS;
+  return {panels, matrix[1], TFM_PANEL_COLUMNS};
 }
 
 /// One entry point under construction.
@@ -48,8 +56,10 @@ public:
       types.push_back(type);
     for (const WeightSpec &w : weights) {
       SmallVector<int64_t> shape(w.shape.begin(), w.shape.end());
-      if (w.transposed)
+      if (w.layout == KernelLayout::Transposed)
         std::reverse(shape.begin(), shape.end());
+      if (w.layout == KernelLayout::Panels)
+        shape = panelShape(shape);
       types.push_back(RankedTensorType::get(shape, b.getF32Type()));
     }
     func = func::FuncOp::create(b, loc, name,
@@ -64,11 +74,14 @@ public:
     for (auto [i, w] : llvm::enumerate(weights)) {
       unsigned index = inputs.size() + i;
       func.setArgAttr(index, "tfm.weight", b.getStringAttr(w.name));
-      if (w.transposed)
+      if (w.layout == KernelLayout::Transposed)
         func.setArgAttr(index, "tfm.weight_transposed", b.getUnitAttr());
-      this->weights[argKey(w.name, w.transposed)] = entry->getArgument(index);
+      if (w.layout == KernelLayout::Panels)
+        func.setArgAttr(index, "tfm.weight_panels",
+                        b.getI64IntegerAttr(w.shape[0]));
+      this->weights[argKey(w.name, w.layout)] = entry->getArgument(index);
     }
-    transposedBack.clear();
+    storedLayout.clear();
     b.setInsertionPointToStart(entry);
   }
 
@@ -91,22 +104,36 @@ public:
   Value weight(StringRef key) { return weights.lookup(key); }
 
   /// The [out, in] weight of a linear map: the argument itself, or the
-  /// transpose of the [in, out] argument, which the contraction codegen
+  /// argument in a kernel layout brought back to [out, in] (unpacked from
+  /// panels to [in, out], then transposed), which the contraction codegen
   /// folds into its reads (tfm-tile-and-vectorize-contractions).
   Value linearWeight(StringRef name) {
-    std::string key = argKey(name, /*transposed=*/true);
+    std::string key = argKey(name, KernelLayout::Transposed);
     Value kernelLayout = weights.lookup(key);
     if (!kernelLayout)
       return weight(name);
-    Value &back = transposedBack[key];
-    if (!back) {
-      auto type = cast<RankedTensorType>(kernelLayout.getType());
-      SmallVector<int64_t> shape(llvm::reverse(type.getShape()));
-      Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-      back = linalg::TransposeOp::create(b, loc, kernelLayout, init,
-                                         ArrayRef<int64_t>{1, 0})
-                 .getResult()[0];
+    Value &back = storedLayout[key];
+    if (back)
+      return back;
+    Type f32 = b.getF32Type();
+    Value inOut = kernelLayout;
+    auto type = cast<RankedTensorType>(kernelLayout.getType());
+    unsigned index = cast<BlockArgument>(kernelLayout).getArgNumber();
+    if (auto rows =
+            func.getArgAttrOfType<IntegerAttr>(index, "tfm.weight_panels")) {
+      Value init = tensor::EmptyOp::create(
+          b, loc, ArrayRef<int64_t>{type.getDimSize(1), rows.getInt()}, f32);
+      OpFoldResult panelColumns = b.getIndexAttr(TFM_PANEL_COLUMNS);
+      inOut = linalg::UnPackOp::create(b, loc, kernelLayout, init,
+                                       /*innerDimsPos=*/{1}, {panelColumns},
+                                       /*outerDimsPerm=*/{1, 0});
     }
+    auto inOutType = cast<RankedTensorType>(inOut.getType());
+    SmallVector<int64_t> shape(llvm::reverse(inOutType.getShape()));
+    Value init = tensor::EmptyOp::create(b, loc, shape, f32);
+    back = linalg::TransposeOp::create(b, loc, inOut, init,
+                                       ArrayRef<int64_t>{1, 0})
+               .getResult()[0];
     return back;
   }
 
@@ -346,7 +373,7 @@ private:
   const ModelConfig &c;
   Location loc;
   func::FuncOp func;
-  llvm::StringMap<Value> inputs, weights, transposedBack;
+  llvm::StringMap<Value> inputs, weights, storedLayout;
   SmallVectorImpl<Value> *maps = nullptr;
 };
 
@@ -362,8 +389,8 @@ std::vector<WeightSpec> layerWeights(ArrayRef<WeightSpec> weights,
     StringRef name = w.name;
     if (!name.consume_front(first) || !name.starts_with("."))
       continue;
-    suffixes.push_back(argKey(name, w.transposed));
-    layer.push_back({"layer" + name.str(), w.shape, w.optional, w.transposed});
+    suffixes.push_back(argKey(name, w.layout));
+    layer.push_back({"layer" + name.str(), w.shape, w.optional, w.layout});
   }
   return layer;
 }
@@ -381,9 +408,12 @@ std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
 }
 
 /// The weights as the entry points take them: the matrices of linear maps
-/// (projections, feed-forward, output head) transposed into the layout the
+/// (projections, feed-forward, output head) in panels, the layout the
 /// matmul kernels read, so that no call repacks them; a tied embedding
-/// both ways (a table for lookups, a matrix for the output head).
+/// both ways (a table for lookups, a matrix for the output head). The
+/// packed q/k/v projections are sliced at multiples of d_model, which the
+/// kernels read from panels only if they fall on panel boundaries:
+/// otherwise they are passed transposed.
 std::vector<WeightSpec> kernelLayout(ArrayRef<WeightSpec> weights,
                                      const ModelConfig &c) {
   auto isLinear = [](StringRef name) {
@@ -393,12 +423,18 @@ std::vector<WeightSpec> kernelLayout(ArrayRef<WeightSpec> weights,
            name.ends_with(".linear2.weight") || name == "lm_head.weight" ||
            name == "generator.weight";
   };
+  auto layoutOf = [&](StringRef name) {
+    if (name.ends_with(".in_proj_weight") && c.dModel % TFM_PANEL_COLUMNS)
+      return KernelLayout::Transposed;
+    return KernelLayout::Panels;
+  };
   std::vector<WeightSpec> specs;
   for (WeightSpec w : weights) {
-    w.transposed = w.shape.size() == 2 && isLinear(w.name);
+    if (w.shape.size() == 2 && isLinear(w.name))
+      w.layout = layoutOf(w.name);
     specs.push_back(w);
     if (c.tieEmbeddings && w.name == "embed.weight") {
-      w.transposed = true;
+      w.layout = layoutOf(w.name);
       specs.push_back(w);
     }
   }

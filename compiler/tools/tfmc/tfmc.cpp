@@ -286,6 +286,7 @@ int main(int argc, char **argv) {
       func.removeArgAttr(i, "tfm.input");
       func.removeArgAttr(i, "tfm.weight");
       func.removeArgAttr(i, "tfm.weight_transposed");
+      func.removeArgAttr(i, "tfm.weight_panels");
     }
 
   if (failed(lower(*module, emit, options)))
@@ -387,6 +388,8 @@ int main(int argc, char **argv) {
           layout.plain.insert(name);
         else if (kind == TFM_ARG_WEIGHT_TRANSPOSED)
           layout.transposed.insert(name);
+        else if (kind == TFM_ARG_WEIGHT_PANELS)
+          layout.panels.insert(name);
     auto write = [&](llvm::raw_ostream &out, uint64_t &size,
                      std::string &error) {
       return tfm::writePackedWeights(model->weightsPath, layout, out, size,

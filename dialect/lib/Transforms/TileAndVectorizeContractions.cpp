@@ -99,7 +99,23 @@ std::optional<Roles> analyze(linalg::LinalgOp op) {
 struct PackedView {
   Value value;
   SmallVector<AffineExpr> exprs;
+  /// Set when `value` is (a column slice of) a matrix unpacked from panels
+  /// of kCacheN columns: the output tiles then read their panel in place
+  /// (readPanels). The slice's offsets; the column one is a multiple of
+  /// kCacheN.
+  linalg::UnPackOp panels;
+  OpFoldResult rowOffset, columnOffset;
 };
+
+/// Whether `unpack` turns panels [ceil(N/kCacheN), K, kCacheN] into the
+/// [K, N] matrix: the layout weights may be passed in (tfm.weight_panels).
+bool isPanelUnpack(linalg::UnPackOp unpack) {
+  return unpack.getSourceType().getRank() == 3 &&
+         unpack.getDestType().getRank() == 2 &&
+         unpack.getInnerDimsPos() == ArrayRef<int64_t>{1} &&
+         unpack.getOuterDimsPerm() == ArrayRef<int64_t>{1, 0} &&
+         unpack.getStaticInnerTiles() == ArrayRef<int64_t>{kCacheN};
+}
 
 /// B in the layout the kernel reads, without a copy, when B is a view
 /// (slice, then head split) of the [1, 0] transpose of a matrix S: weights
@@ -169,14 +185,60 @@ std::optional<PackedView> findPackedSource(RewriterBase &rewriter,
         source, swapped);
   }
   view.value = source;
+  if (auto unpack = view.value.getDefiningOp<linalg::UnPackOp>();
+      unpack && !expand && isPanelUnpack(unpack)) {
+    view.panels = unpack;
+    view.rowOffset = view.columnOffset = rewriter.getIndexAttr(0);
+  } else if (auto viewSlice = view.value.getDefiningOp<tensor::ExtractSliceOp>();
+             viewSlice && !expand) {
+    auto unpack = viewSlice.getSource().getDefiningOp<linalg::UnPackOp>();
+    std::optional<int64_t> column =
+        getConstantIntValue(viewSlice.getMixedOffsets()[1]);
+    if (unpack && isPanelUnpack(unpack) && column && *column % kCacheN == 0) {
+      view.panels = unpack;
+      view.rowOffset = viewSlice.getMixedOffsets()[0];
+      view.columnOffset = viewSlice.getMixedOffsets()[1];
+    }
+  }
   return view;
+}
+
+/// Reads B's tile from its panel: `operand` is the output tile's slice of
+/// the [K, N] matrix `view` unpacked from panels of kCacheN columns; its
+/// column offset is a multiple of kCacheN (the tile size), so its columns
+/// are the first ones of a single panel, whose rows are contiguous.
+void readPanels(RewriterBase &rewriter, OpOperand &operand,
+                const PackedView &view) {
+  auto tile = operand.get().getDefiningOp<tensor::ExtractSliceOp>();
+  if (!tile || tile.getSource() != view.value || !tile.hasUnitStride())
+    return;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(tile);
+  Location loc = tile.getLoc();
+  AffineExpr d0, d1;
+  bindDims(rewriter.getContext(), d0, d1);
+  SmallVector<OpFoldResult> offsets = tile.getMixedOffsets();
+  OpFoldResult row = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, d0 + d1, {view.rowOffset, offsets[0]});
+  OpFoldResult panel = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, (d0 + d1).floorDiv(kCacheN),
+      {view.columnOffset, offsets[1]});
+  SmallVector<OpFoldResult> sizes = tile.getMixedSizes();
+  Value read = tensor::ExtractSliceOp::create(
+      rewriter, loc, tile.getType(),
+      linalg::UnPackOp(view.panels).getSource(),
+      {panel, row, rewriter.getIndexAttr(0)},
+      {rewriter.getIndexAttr(1), sizes[0], sizes[1]},
+      SmallVector<OpFoldResult>(3, rewriter.getIndexAttr(1)));
+  rewriter.modifyOpInPlace(operand.getOwner(), [&] { operand.set(read); });
 }
 
 /// Makes the n loop the innermost dimension of B, by transposing B into a
 /// new tensor if needed: the register kernel then reads rows of B. This is
 /// the packing of `tfm.linear`'s weight (stored as [out, in]), unless it
-/// arrives already packed (findPackedSource).
-void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
+/// arrives already packed (findPackedSource), whose view is returned.
+std::optional<PackedView> packB(RewriterBase &rewriter, linalg::GenericOp op,
+                                const Roles &r) {
   OpOperand &bOperand = op->getOpOperand(r.b);
   AffineMap map = op.getMatchingIndexingMap(&bOperand);
   {
@@ -191,7 +253,7 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
         bOperand.set(view->value);
         op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
       });
-      return;
+      return view;
     }
   }
   unsigned rank = map.getNumResults();
@@ -199,7 +261,7 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
                            [&](AffineExpr e) { return dimPos(e) == r.nInner; });
   unsigned p = pos - map.getResults().begin();
   if (p + 1 == rank)
-    return;
+    return std::nullopt;
   SmallVector<int64_t> perm;
   for (unsigned i = 0; i < rank; ++i)
     if (i != p)
@@ -257,6 +319,7 @@ void packB(RewriterBase &rewriter, linalg::GenericOp op, const Roles &r) {
     bOperand.set(packed);
     op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
   });
+  return std::nullopt;
 }
 
 /// The elementwise op that consumes the whole result of `op` (bias, residual,
@@ -449,7 +512,7 @@ public:
 private:
   LogicalResult tileContraction(Contraction &c) {
     const Roles &r = c.roles;
-    packB(rewriter, c.op, r);
+    std::optional<PackedView> view = packB(rewriter, c.op, r);
     unsigned numLoops = c.op.getNumLoops();
     AffineMap outMap = c.op.getMatchingIndexingMap(c.op.getDpsInitOperand(0));
 
@@ -508,6 +571,8 @@ private:
     }
     if (!tiled)
       return c.op.emitError("tfm: contraction was not fused into its tile");
+    if (view && view->panels)
+      readPanels(rewriter, tiled->getOpOperand(r.b), *view);
     // Erase the untiled ops (the contraction, its init, the epilogue).
     for (Operation *op : llvm::reverse(fused->fusedProducers))
       if (op->use_empty())

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define TFM_ABI_VERSION 1
+#define TFM_ABI_VERSION 2
 
 /* Element types of entry-point tensors. */
 typedef enum tfm_dtype {
@@ -62,8 +62,17 @@ typedef enum tfm_arg_kind {
   TFM_ARG_WEIGHT = 2, /* a weight: arg_names[i] is its safetensors name */
   /* the [in, out] transpose of the 2-D [out, in] weight arg_names[i] (the
      matmul kernels' layout), transposed once when the weights are loaded */
-  TFM_ARG_WEIGHT_TRANSPOSED = 3
+  TFM_ARG_WEIGHT_TRANSPOSED = 3,
+  /* the 2-D [out, in] weight arg_names[i] packed in panels of
+     TFM_PANEL_COLUMNS output columns, [ceil(out / TFM_PANEL_COLUMNS), in,
+     TFM_PANEL_COLUMNS] (zero-padded): the matmul kernels read each panel as
+     one contiguous run; arg_rows[i] is `out`. Packed once when the weights
+     are loaded, unless the file holds "<name>^P". */
+  TFM_ARG_WEIGHT_PANELS = 4
 } tfm_arg_kind;
+
+/* The width of a weight panel (the matmul kernels' cache tile). */
+#define TFM_PANEL_COLUMNS 64
 
 typedef struct tfm_entry {
   const char *name;
@@ -74,6 +83,8 @@ typedef struct tfm_entry {
   const tfm_tensor_sig *results;
   const char *const *arg_names; /* num_args names (NULL entries allowed) */
   const int32_t *arg_kinds;     /* num_args tfm_arg_kind values */
+  const int64_t *arg_rows; /* num_args: rows of TFM_ARG_WEIGHT_PANELS
+                              weights, 0 for other arguments */
 } tfm_entry;
 
 typedef struct tfm_module {

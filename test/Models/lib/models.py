@@ -63,6 +63,18 @@ CASES = {
         num_encoder_layers=1, num_decoder_layers=2, src_vocab_size=23,
         tgt_vocab_size=35, positional_encoding="learned", activation="gelu",
         norm_first=True, embedding_scale=False),
+    # Wide enough for several weight panels (64 output features each), the
+    # last one partly padding, and q/k/v projections that start on panel
+    # boundaries (d_model a multiple of 64).
+    "decoder_wide_panels": dict(
+        architecture="decoder", d_model=128, num_heads=2, d_ff=200,
+        num_layers=1, vocab_size=150, positional_encoding="sinusoidal",
+        activation="relu", norm_first=False, embedding_scale=True),
+    "encdec_wide_panels": dict(
+        architecture="encoder-decoder", d_model=192, num_heads=3, d_ff=100,
+        num_encoder_layers=1, num_decoder_layers=1, src_vocab_size=70,
+        tgt_vocab_size=90, positional_encoding="sinusoidal", activation="gelu",
+        norm_first=True, embedding_scale=False, final_norm=True),
 }
 
 

@@ -241,6 +241,21 @@ def TfmLowerVectors : Pass<"tfm-lower-vectors", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TfmLowerPacks : Pass<"tfm-lower-packs", "::mlir::func::FuncOp"> {
+  let summary = "Lower linalg.pack and linalg.unpack to transposes and copies";
+  let description = [{
+    Weights may reach a model's entry points packed in panels (the layout
+    the matmul kernels read, see `tfm-tile-and-vectorize-contractions`),
+    unpacked in the IR by `linalg.unpack`. The contraction codegen reads the
+    panels in place; an unpack it did not fold (a weight read by another op,
+    or below -O2) is lowered here to `tensor.empty`, `linalg.transpose`,
+    reshapes, a slice and `linalg.copy`, which bufferization handles (MLIR 22
+    does not bufferize `linalg.pack`/`linalg.unpack`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
   let summary = "Move stack allocations out of sequential loops";
   let description = [{
