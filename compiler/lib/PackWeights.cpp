@@ -80,17 +80,20 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
     }
     int64_t rows = t.shape[0], cols = t.shape[1];
     if (transpose)
-      entries.push_back({transposedName(t.name), "F32", {cols, rows}, &t,
+      entries.push_back({transposedName(t.name),
+                         "F32",
+                         {cols, rows},
+                         &t,
                          Packing::Transpose,
                          4 * static_cast<uint64_t>(rows) * cols});
     if (panels)
-      entries.push_back(
-          {panelsName(t.name),
-           "F32",
-           {(rows + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS, cols,
-            TFM_PANEL_COLUMNS},
-           &t, Packing::Panels,
-           4 * st::panelFloats(rows, cols, TFM_PANEL_COLUMNS)});
+      entries.push_back({panelsName(t.name),
+                         "F32",
+                         {(rows + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS,
+                          cols, TFM_PANEL_COLUMNS},
+                         &t,
+                         Packing::Panels,
+                         4 * st::panelFloats(rows, cols, TFM_PANEL_COLUMNS)});
   }
 
   // The header, padded with spaces so that the data stays 8-byte aligned.

@@ -221,8 +221,8 @@ void tfm::safetensors::transposeFloats(const float *in, int64_t rows,
 
 uint64_t tfm::safetensors::panelFloats(int64_t rows, int64_t cols,
                                        int64_t panelColumns) {
-  uint64_t panels = static_cast<uint64_t>((rows + panelColumns - 1) /
-                                          panelColumns);
+  uint64_t panels =
+      static_cast<uint64_t>((rows + panelColumns - 1) / panelColumns);
   return panels * static_cast<uint64_t>(cols) *
          static_cast<uint64_t>(panelColumns);
 }

@@ -189,7 +189,8 @@ std::optional<PackedView> findPackedSource(RewriterBase &rewriter,
       unpack && !expand && isPanelUnpack(unpack)) {
     view.panels = unpack;
     view.rowOffset = view.columnOffset = rewriter.getIndexAttr(0);
-  } else if (auto viewSlice = view.value.getDefiningOp<tensor::ExtractSliceOp>();
+  } else if (auto viewSlice =
+                 view.value.getDefiningOp<tensor::ExtractSliceOp>();
              viewSlice && !expand) {
     auto unpack = viewSlice.getSource().getDefiningOp<linalg::UnPackOp>();
     std::optional<int64_t> column =
@@ -225,8 +226,7 @@ void readPanels(RewriterBase &rewriter, OpOperand &operand,
       {view.columnOffset, offsets[1]});
   SmallVector<OpFoldResult> sizes = tile.getMixedSizes();
   Value read = tensor::ExtractSliceOp::create(
-      rewriter, loc, tile.getType(),
-      linalg::UnPackOp(view.panels).getSource(),
+      rewriter, loc, tile.getType(), linalg::UnPackOp(view.panels).getSource(),
       {panel, row, rewriter.getIndexAttr(0)},
       {rewriter.getIndexAttr(1), sizes[0], sizes[1]},
       SmallVector<OpFoldResult>(3, rewriter.getIndexAttr(1)));

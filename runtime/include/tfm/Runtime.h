@@ -83,8 +83,8 @@ typedef struct tfm_entry {
   const tfm_tensor_sig *results;
   const char *const *arg_names; /* num_args names (NULL entries allowed) */
   const int32_t *arg_kinds;     /* num_args tfm_arg_kind values */
-  const int64_t *arg_rows; /* num_args: rows of TFM_ARG_WEIGHT_PANELS
-                              weights, 0 for other arguments */
+  const int64_t *arg_rows;      /* num_args: rows of TFM_ARG_WEIGHT_PANELS
+                                   weights, 0 for other arguments */
 } tfm_entry;
 
 typedef struct tfm_module {
