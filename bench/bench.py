@@ -145,7 +145,8 @@ def prepare(c, work, tfmc, flags, have_ort):
     executable; returns a dict of command builders."""
     d = os.path.join(work, re.sub(r"[^A-Za-z0-9]+", "_", c["name"]).strip("_"))
     os.makedirs(d, exist_ok=True)
-    spec = json.dumps(c, sort_keys=True)
+    # The weights' layout is part of what the files hold.
+    spec = json.dumps(dict(c, kernel_layout=C.KERNEL_LAYOUT), sort_keys=True)
     stamp = os.path.join(d, "case.json")
     fresh = not (os.path.exists(stamp) and open(stamp).read() == spec)
     m = C.build(c)
@@ -259,6 +260,8 @@ def main():
                     help="tiny cases, one round, one call (for the lit test)")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--only", help="regular expression over case names")
+    ap.add_argument("--no-generation", action="store_true",
+                    help="skip bench/generation/run.sh")
     ap.add_argument("--peers", default="ort,torch,blas",
                     help="peers to run: ort, torch, blas (comma-separated)")
     ap.add_argument("--rounds", type=int)
@@ -388,7 +391,7 @@ def main():
         text += ["", "Failures:", ""] + ["- " + f for f in failures]
 
     gen = os.path.join(HERE, "generation", "run.sh")
-    if os.path.exists(gen) and not a.smoke:
+    if os.path.exists(gen) and not a.smoke and not a.no_generation:
         log("running bench/generation/run.sh")
         cmd = ["bash", gen, "--threads", a.threads] + (["--quick"] if a.quick else [])
         g = subprocess.run(cmd, capture_output=True, text=True)

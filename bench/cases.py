@@ -123,13 +123,27 @@ LINEAR_MATRICES = ("in_proj_weight", "out_proj.weight", "linear1.weight",
                    "linear2.weight")
 
 
+PANEL = 64  # TFM_PANEL_COLUMNS
+KERNEL_LAYOUT = "panels of %d" % PANEL
+
+
+def panels(a):
+    """[out, in] -> [ceil(out / 64), in, 64], zero-padded: the layout in
+    which tfmc's matmul kernels read weights (TFM_ARG_WEIGHT_PANELS)."""
+    out, inp = a.shape
+    n = -(-out // PANEL)
+    padded = np.zeros((n * PANEL, inp), a.dtype)
+    padded[:out] = a
+    return np.ascontiguousarray(padded.reshape(n, PANEL, inp).transpose(0, 2, 1))
+
+
 def kernel_layout(ws):
-    """The weights as tfmc's IR takes them: the matrices of linear maps
-    transposed to [in, out], the layout its matmul kernels read (as models
-    compiled from model.json take them; tfm_ir transposes them back for the
-    tfm ops, a transpose the codegen folds away)."""
-    return {n: (np.ascontiguousarray(a.T) if n.endswith(LINEAR_MATRICES)
-                else a) for n, a in ws.items()}
+    """The weights as tfmc's IR takes them: the matrices of linear maps in
+    panels, the layout its matmul kernels read (as models compiled from
+    model.json take them; tfm_ir unpacks and transposes them back for the
+    tfm ops, which the codegen folds into its reads)."""
+    return {n: (panels(a) if n.endswith(LINEAR_MATRICES) else a)
+            for n, a in ws.items()}
 
 
 def flops(c):
@@ -163,17 +177,25 @@ def tfm_ir(c):
     x = "tensor<?x?x%dxf32>" % d
 
     def back(name, rows, cols):
-        """%name [rows, cols] from the argument %name_t [cols, rows]."""
-        return (f"  %{name}_e = tensor.empty() : {_t(rows, cols)}\n"
-                f"  %{name} = linalg.transpose ins(%{name}_t : {_t(cols, rows)})"
+        """%name [rows, cols] from the argument %name_p, its panels."""
+        p = _t(-(-rows // 64), cols, 64)
+        return (f"  %{name}_u = tensor.empty() : {_t(cols, rows)}\n"
+                f"  %{name}_k = linalg.unpack %{name}_p outer_dims_perm = [1, 0]"
+                f" inner_dims_pos = [1] inner_tiles = [64] into %{name}_u"
+                f" : {p} -> {_t(cols, rows)}\n"
+                f"  %{name}_e = tensor.empty() : {_t(rows, cols)}\n"
+                f"  %{name} = linalg.transpose ins(%{name}_k : {_t(cols, rows)})"
                 f" outs(%{name}_e : {_t(rows, cols)}) permutation = [1, 0]\n")
+
+    def pt(rows, cols):
+        return _t(-(-rows // 64), cols, 64)
     mha = (back("in_w", 3 * d, d) + back("out_w", d, d) +
            f"  %sa = tfm.multi_head_attention %x, %x, %x heads({h})\n"
            f"      in_proj(%in_w : {_t(3 * d, d)}) in_bias(%in_b : {_t(3 * d)})\n"
            f"      out_proj(%out_w : {_t(d, d)}) out_bias(%out_b : {_t(d)})\n"
            f"      : {x}, {x}, {x} -> {x}\n")
-    args = (f"%x: {x}, %in_w_t: {_t(d, 3 * d)}, %in_b: {_t(3 * d)}, "
-            f"%out_w_t: {_t(d, d)}, %out_b: {_t(d)}")
+    args = (f"%x: {x}, %in_w_p: {pt(3 * d, d)}, %in_b: {_t(3 * d)}, "
+            f"%out_w_p: {pt(d, d)}, %out_b: {_t(d)}")
     if k == "mha":
         return (f"func.func @mha({args}) -> {x} {{\n{mha}"
                 f"  return %sa : {x}\n}}\n")
@@ -181,7 +203,7 @@ def tfm_ir(c):
     act = "tfm.gelu" if c["act"] == "gelu" else "tfm.relu"
     fx = "tensor<?x?x%dxf32>" % f
     return (f"func.func @layer({args},\n"
-            f"    %w1_t: {_t(d, f)}, %b1: {_t(f)}, %w2_t: {_t(f, d)}, %b2: {_t(d)},\n"
+            f"    %w1_p: {pt(f, d)}, %b1: {_t(f)}, %w2_p: {pt(d, f)}, %b2: {_t(d)},\n"
             f"    %g1: {_t(d)}, %be1: {_t(d)}, %g2: {_t(d)}, %be2: {_t(d)})"
             f" -> {x} {{\n{mha}" + back("w1", f, d) + back("w2", d, f) +
             f"  %r1 = arith.addf %x, %sa : {x}\n"
