@@ -65,15 +65,23 @@ func.func @causal(%q: tensor<2x3x77x40xf32>, %k: tensor<2x3x130x40xf32>,
 
 // Dynamic sizes: they are checked against each other at run time; the Qᵀ
 // tile has D rows and the scale is 1/sqrt(D) computed at run time. Without
-// the causal flag or a mask no score is masked.
+// the causal flag or a mask no score is masked. Up to 16 queries (decoding
+// steps) take blocks of 16 queries, chosen at run time; more take 64.
 // CHECK-LABEL: func.func @dynamic
-// CHECK:         cf.assert %{{.+}}, "tensor sizes do not agree in {{.+}}fuse-attention.mlir:{{[0-9]+}}:{{[0-9]+}} (inputs with inconsistent dynamic dimensions)"
-// CHECK:         math.rsqrt
-// CHECK:         scf.forall
-// CHECK:           memref.alloca(%{{.+}}) {alignment = 64 : i64} : memref<?x64xf32>
-// CHECK-NOT:       scf.if
-// CHECK-NOT:       arith.cmpi sge
-// CHECK:         bufferization.to_tensor
+// CHECK:         %[[FEW:.+]] = arith.cmpi ule, %{{.+}}, %c16
+// CHECK:         scf.if %[[FEW]] -> (tensor<?x?x?x?xf32>) {
+// CHECK:           cf.assert %{{.+}}, "tensor sizes do not agree in {{.+}}fuse-attention.mlir:{{[0-9]+}}:{{[0-9]+}} (inputs with inconsistent dynamic dimensions)"
+// CHECK:           math.rsqrt
+// CHECK:           scf.forall
+// CHECK:             memref.alloca(%{{.+}}) {alignment = 64 : i64} : memref<?x16xf32>
+// CHECK-NOT:         scf.if
+// CHECK-NOT:         arith.cmpi sge
+// CHECK:           bufferization.to_tensor
+// CHECK:         } else {
+// CHECK:           scf.forall
+// CHECK:             memref.alloca(%{{.+}}) {alignment = 64 : i64} : memref<?x64xf32>
+// CHECK-NOT:         arith.cmpi sge
+// CHECK:           bufferization.to_tensor
 func.func @dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
                    %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
   %0 = tfm.attention %q, %k, %v
@@ -129,4 +137,21 @@ func.func @f64_not_fused(%q: tensor<1x2x4x8xf64>, %k: tensor<1x2x4x8xf64>,
   %0 = tfm.attention %q, %k, %v
       : tensor<1x2x4x8xf64>, tensor<1x2x4x8xf64>, tensor<1x2x4x8xf64> -> tensor<1x2x4x8xf64>
   return %0 : tensor<1x2x4x8xf64>
+}
+
+// -----
+
+// One query per sequence (a decoding step) with static sizes: blocks of 16
+// queries, without a run-time choice.
+// CHECK-LABEL: func.func @one_query
+// CHECK-NOT:     scf.if
+// CHECK:         scf.forall
+// CHECK:           memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
+// CHECK-NOT:     memref<64x64xf32>
+// CHECK:         bufferization.to_tensor
+func.func @one_query(%q: tensor<?x8x1x64xf32>, %k: tensor<?x8x?x64xf32>,
+                     %v: tensor<?x8x?x64xf32>) -> tensor<?x8x1x64xf32> {
+  %0 = tfm.attention %q, %k, %v
+      : tensor<?x8x1x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x1x64xf32>
+  return %0 : tensor<?x8x1x64xf32>
 }

@@ -613,11 +613,39 @@ struct TfmFuseAttentionPass
     });
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> exps;
-    for (AttentionOp op : ops) {
-      rewriter.setInsertionPoint(op);
-      FlashBuilder builder(rewriter, op.getLoc(), op, queryBlock, keyBlock);
+    auto fuse = [&](AttentionOp op, int64_t block) {
+      FlashBuilder builder(rewriter, op.getLoc(), op, block, keyBlock);
       Value result = builder.build();
       builder.getForall()->walk([&](math::ExpOp exp) { exps.push_back(exp); });
+      return result;
+    };
+    for (AttentionOp op : ops) {
+      rewriter.setInsertionPoint(op);
+      // Queries lie along lanes: a decoding step (one query per sequence)
+      // would leave all but one lane of a wide block idle, so up to kLanes
+      // queries take blocks of kLanes (chosen at run time if Sq is dynamic).
+      int64_t sq = cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2);
+      Value result;
+      if (queryBlock == kLanes || (!ShapedType::isDynamic(sq) && sq > kLanes)) {
+        result = fuse(op, queryBlock);
+      } else if (!ShapedType::isDynamic(sq)) {
+        result = fuse(op, kLanes);
+      } else {
+        Location loc = op.getLoc();
+        Value sqValue = tensor::DimOp::create(rewriter, loc, op.getQuery(), 2);
+        Value few = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::ule, sqValue,
+            arith::ConstantIndexOp::create(rewriter, loc, kLanes));
+        auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{op.getType()},
+                                      few, /*addThenBlock=*/true,
+                                      /*addElseBlock=*/true);
+        rewriter.setInsertionPointToStart(ifOp.thenBlock());
+        scf::YieldOp::create(rewriter, loc, fuse(op, kLanes));
+        rewriter.setInsertionPointToStart(ifOp.elseBlock());
+        scf::YieldOp::create(rewriter, loc, fuse(op, queryBlock));
+        rewriter.setInsertionPointAfter(ifOp);
+        result = ifOp.getResult(0);
+      }
       rewriter.replaceOp(op, result);
     }
 

@@ -162,6 +162,10 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
     Sq, Skv (static or dynamic, Sq != Skv) is handled: rows past the end of a
     dimension are computed on clamped indices and never written.
 
+    Up to 16 queries (decoding steps) take blocks of 16 queries instead, so
+    that lanes are not computed for queries that do not exist; with a
+    dynamic Sq both versions are emitted under an `scf.if` on Sq.
+
     With `causal`, key blocks that no query of the block sees are skipped and
     only blocks that cross the diagonal are masked. A mask operand (i1 or
     additive, broadcasting as the op allows) is applied to every block. A
