@@ -624,7 +624,8 @@ struct TfmFuseAttentionPass
       // Queries lie along lanes: a decoding step (one query per sequence)
       // would leave all but one lane of a wide block idle, so up to kLanes
       // queries take blocks of kLanes (chosen at run time if Sq is dynamic).
-      int64_t sq = cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2);
+      int64_t sq =
+          cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2);
       Value result;
       if (queryBlock == kLanes || (!ShapedType::isDynamic(sq) && sq > kLanes)) {
         result = fuse(op, queryBlock);
