@@ -1,24 +1,25 @@
 // RUN: tfm-opt %s -tfm-tile-and-vectorize-contractions -cse -split-input-file | FileCheck %s
 
-// A static matmul: 64×64 output tiles on an scf.forall with the zero fill
-// fused into them, the reduction in steps of 64, 8×32 register tiles as one
+// A static matmul whose N is a multiple of 64: 64×64 output tiles on an
+// scf.forall with the zero fill fused into them, the reduction in steps of
+// 64, 4×64 register tiles (one 64-column row of B per step) as one
 // vector.contract whose accumulator is read before the reduction loop,
-// carried through it in registers and written after it.
+// carried through it in registers and written after it. (Other N take 8×32
+// register tiles, below.)
 // CHECK-LABEL: func.func @matmul(
 // CHECK-NOT:     linalg.
 // CHECK:         scf.forall ({{.*}}) = (0) to (128) step (64)
 // CHECK:           vector.transfer_write %{{.*}} : vector<1x32xf32>, tensor<64x64xf32>
 // CHECK:           scf.for %{{.*}} = %c0 to %c96 step %c64
-// CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c8
-// CHECK:               scf.for %{{.*}} = %c0 to %c64 step %c32
-// CHECK:                 %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<8x64xf32>, vector<8x32xf32>
-// CHECK:                 %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[IT:.+]] = %[[ACC]]) -> (vector<8x32xf32>)
-// CHECK-NOT:               tensor<8x64xf32>
-// CHECK:                   vector.transfer_read {{.*}} vector<8x1xf32>
-// CHECK:                   vector.transfer_read {{.*}} vector<1x32xf32>
-// CHECK:                   %[[C:.+]] = vector.contract {{.*}} %[[IT]] : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
-// CHECK:                   scf.yield %[[C]]
-// CHECK:                 vector.transfer_write %[[SUM]]
+// CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c4
+// CHECK:               %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<64x64xf32>, vector<4x64xf32>
+// CHECK:               %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[IT:.+]] = %[[ACC]]) -> (vector<4x64xf32>)
+// CHECK-NOT:             tensor<64x64xf32>
+// CHECK:                 vector.transfer_read {{.*}} vector<4x1xf32>
+// CHECK:                 vector.transfer_read {{.*}} vector<1x64xf32>
+// CHECK:                 %[[C:.+]] = vector.contract {{.*}} %[[IT]] : vector<4x1xf32>, vector<1x64xf32> into vector<4x64xf32>
+// CHECK:                 scf.yield %[[C]]
+// CHECK:               vector.transfer_write %[[SUM]]
 // CHECK:         scf.forall.in_parallel
 func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x64xf32> {
   %z = arith.constant 0.0 : f32
