@@ -91,3 +91,22 @@ func.func @inside_forall(%x: tensor<8x?x?xf32>) -> tensor<8x?x?xf32> {
   }
   return %0 : tensor<8x?x?xf32>
 }
+
+// A transpose that keeps the innermost dimension (heads split from
+// [B, S, H, D] to [B, H, S, D]): rows of D = 64 are copied with vector
+// transfers, not left to scalar loops.
+// CHECK-LABEL: func.func @split_heads
+// CHECK:         scf.forall (%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}}, 8, %{{.+}})
+// CHECK:           %[[ROW:.+]] = vector.transfer_read {{.+}} : tensor<1x1x1x64xf32>, vector<1x1x1x64xf32>
+// CHECK:           vector.transfer_write %[[ROW]], {{.+}} : vector<1x1x1x64xf32>, tensor<1x1x1x64xf32>
+// CHECK-NOT:       linalg.
+// CHECK:         return
+func.func @split_heads(%x: tensor<?x?x8x64xf32>) -> tensor<?x8x?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x8x64xf32>
+  %s = tensor.dim %x, %c1 : tensor<?x?x8x64xf32>
+  %e = tensor.empty(%b, %s) : tensor<?x8x?x64xf32>
+  %t = linalg.transpose ins(%x : tensor<?x?x8x64xf32>) outs(%e : tensor<?x8x?x64xf32>) permutation = [0, 2, 1, 3]
+  return %t : tensor<?x8x?x64xf32>
+}

@@ -3,13 +3,16 @@
 // The codegen passes tile what they know (contractions, attention) into
 // scf.forall loops; everything else would stay on one thread. Tiling the
 // leading parallel loops by 1 gives OpenMP rows to share out while each row
-// keeps its innermost loop, which LLVM vectorizes.
+// keeps its innermost loop, which LLVM vectorizes, except in copies (heads
+// split and merged, key/value cache layouts): LLVM unrolls their short rows
+// into scalar moves, so rows of a static length are vectorized here.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tfm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -55,6 +58,29 @@ static bool isSmall(linalg::LinalgOp op, int64_t minElements) {
   return true;
 }
 
+/// Whether `op` only moves data: one input, all loops parallel, and a body
+/// that yields the input element (a copy or a transpose).
+static bool isCopy(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 0 || !op.getBlock())
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(op.getBlock()->getTerminator());
+  return yield && yield->getNumOperands() == 1 &&
+         yield->getOperand(0) == op.getBlock()->getArgument(0);
+}
+
+/// Rows of a copy as vector transfers, when their shape is static.
+static void vectorizeCopyRows(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (!isCopy(op) || op.hasDynamicShape() ||
+      failed(linalg::vectorizeOpPrecondition(op)))
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+      rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{});
+  if (succeeded(result))
+    rewriter.replaceOp(op, result->replacements);
+}
+
 namespace {
 struct TfmTileRowsForThreadsPass
     : tfm::impl::TfmTileRowsForThreadsBase<TfmTileRowsForThreadsPass> {
@@ -85,6 +111,9 @@ struct TfmTileRowsForThreadsPass
         return signalPassFailure();
       }
       rewriter.replaceOp(op, tiled->replacements);
+      for (Operation *rows : tiled->tiledOps)
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(rows))
+          vectorizeCopyRows(rewriter, linalgOp);
     }
   }
 };

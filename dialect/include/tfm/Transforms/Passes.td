@@ -101,16 +101,18 @@ def TfmTileRowsForThreads : Pass<"tfm-tile-rows-for-threads"> {
     then runs the iterations on OpenMP threads. Each iteration computes its
     rows exactly as the untiled op would, so results do not depend on the
     number of threads. Ops with fewer than `min-elements` iterations in all
-    (when static) are left alone: forking threads would cost more.
+    (when static) are left alone: forking threads would cost more. The rows
+    of copies (transposes that keep the innermost dimension: heads split
+    and merged, key/value cache layouts) are vectorized when their length
+    is static, since LLVM turns them into scalar moves.
   }];
   let options = [
     Option<"minElements", "min-elements", "int64_t", /*default=*/"16384",
            "Leave ops with fewer loop iterations than this untiled">
   ];
-  let dependentDialects = [
-    "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect"
-  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def TfmCheckShapes : Pass<"tfm-check-shapes"> {
