@@ -86,14 +86,12 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
                          &t,
                          Packing::Transpose,
                          4 * static_cast<uint64_t>(rows) * cols});
-    if (panels)
-      entries.push_back({panelsName(t.name),
-                         "F32",
-                         {(rows + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS,
-                          cols, TFM_PANEL_COLUMNS},
-                         &t,
-                         Packing::Panels,
-                         4 * st::panelFloats(rows, cols, TFM_PANEL_COLUMNS)});
+    if (panels) {
+      std::vector<int64_t> shape = st::panelShape(rows, cols);
+      entries.push_back(
+          {panelsName(t.name), "F32", shape, &t, Packing::Panels,
+           4 * static_cast<uint64_t>(shape[0]) * cols * TFM_PANEL_COLUMNS});
+    }
   }
 
   // The header, padded with spaces so that the data stays 8-byte aligned.
@@ -131,8 +129,7 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
       if (e.packing == Packing::Transpose)
         st::transposeFloats(matrix.data(), rows, cols, packed.data());
       else
-        st::packPanels(matrix.data(), rows, cols, TFM_PANEL_COLUMNS,
-                       packed.data());
+        st::packPanels(matrix.data(), rows, cols, packed.data());
       out.write(reinterpret_cast<const char *>(packed.data()), e.bytes);
     }
     size += e.bytes;

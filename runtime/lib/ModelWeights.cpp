@@ -169,21 +169,19 @@ InputTensor ModelWeights::bind(const tfm_entry &entry, int index) {
   // [out, in] to the kernels' layout, once.
   int64_t rows = t.info.shape[0], cols = t.info.shape[1];
   bool panels = binding.kind == TFM_ARG_WEIGHT_PANELS;
-  uint64_t count =
-      panels ? st::panelFloats(rows, cols, TFM_PANEL_COLUMNS)
-             : static_cast<uint64_t>(rows) * static_cast<uint64_t>(cols);
+  input.shape =
+      panels ? st::panelShape(rows, cols) : std::vector<int64_t>{cols, rows};
   if (!t.packed.get()) {
+    uint64_t count = 1;
+    for (int64_t d : input.shape)
+      count *= static_cast<uint64_t>(d);
     t.packed = AlignedBuffer(count * sizeof(float));
     auto *out = static_cast<float *>(t.packed.get());
     if (panels)
-      st::packPanels(data, rows, cols, TFM_PANEL_COLUMNS, out);
+      st::packPanels(data, rows, cols, out);
     else
       st::transposeFloats(data, rows, cols, out);
   }
-  input.shape = {cols, rows};
-  if (panels)
-    input.shape = {(rows + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS, cols,
-                   TFM_PANEL_COLUMNS};
   input.borrowed = t.packed.get();
   return input;
 }

@@ -3,6 +3,7 @@
 #include "Safetensors.h"
 
 #include "Json.h"
+#include "tfm/Runtime.h"
 
 #include <algorithm>
 #include <cstring>
@@ -219,28 +220,24 @@ void tfm::safetensors::transposeFloats(const float *in, int64_t rows,
   }
 }
 
-uint64_t tfm::safetensors::panelFloats(int64_t rows, int64_t cols,
-                                       int64_t panelColumns) {
-  uint64_t panels =
-      static_cast<uint64_t>((rows + panelColumns - 1) / panelColumns);
-  return panels * static_cast<uint64_t>(cols) *
-         static_cast<uint64_t>(panelColumns);
+std::vector<int64_t> tfm::safetensors::panelShape(int64_t rows, int64_t cols) {
+  return {TFM_PANELS(rows), cols, TFM_PANEL_COLUMNS};
 }
 
 void tfm::safetensors::packPanels(const float *in, int64_t rows, int64_t cols,
-                                  int64_t panelColumns, float *out) {
-  for (int64_t p0 = 0; p0 < rows; p0 += panelColumns) {
-    int64_t width = std::min(panelColumns, rows - p0);
-    float *panel = out + p0 * cols; // p0 / panelColumns panels before it
+                                  float *out) {
+  constexpr int64_t kWidth = TFM_PANEL_COLUMNS;
+  for (int64_t p0 = 0; p0 < rows; p0 += kWidth) {
+    int64_t width = std::min(kWidth, rows - p0);
+    float *panel = out + p0 * cols; // p0 / kWidth panels before it
     transposeFloats(in + p0 * cols, width, cols, panel);
-    if (width == panelColumns)
+    if (width == kWidth)
       continue;
-    // transposeFloats wrote [cols, width]: spread it to [cols, panelColumns].
+    // transposeFloats wrote [cols, width]: spread it to [cols, kWidth].
     for (int64_t c = cols - 1; c >= 0; --c) {
-      std::fill(panel + c * panelColumns + width,
-                panel + (c + 1) * panelColumns, 0.0f);
+      std::fill(panel + c * kWidth + width, panel + (c + 1) * kWidth, 0.0f);
       std::copy_backward(panel + c * width, panel + (c + 1) * width,
-                         panel + c * panelColumns + width);
+                         panel + c * kWidth + width);
     }
   }
 }

@@ -54,14 +54,14 @@ void toFloats(const uint8_t *data, const std::string &dtype, uint64_t count,
 /// in cache. (Entry points take linear maps' matrices transposed.)
 void transposeFloats(const float *in, int64_t rows, int64_t cols, float *out);
 
-/// The number of floats packPanels writes for a [rows, cols] matrix.
-uint64_t panelFloats(int64_t rows, int64_t cols, int64_t panelColumns);
+/// The shape packPanels writes for a [rows, cols] matrix:
+/// [TFM_PANELS(rows), cols, TFM_PANEL_COLUMNS].
+std::vector<int64_t> panelShape(int64_t rows, int64_t cols);
 
-/// out [ceil(rows / panelColumns), cols, panelColumns] = in [rows, cols]
-/// cut into panels of `panelColumns` rows, each transposed, the last one
+/// out [TFM_PANELS(rows), cols, TFM_PANEL_COLUMNS] = in [rows, cols] cut
+/// into panels of TFM_PANEL_COLUMNS rows, each transposed, the last one
 /// padded with zeros (TFM_ARG_WEIGHT_PANELS).
-void packPanels(const float *in, int64_t rows, int64_t cols,
-                int64_t panelColumns, float *out);
+void packPanels(const float *in, int64_t rows, int64_t cols, float *out);
 
 } // namespace tfm::safetensors
 

@@ -32,11 +32,9 @@ std::string argKey(StringRef name, KernelLayout layout) {
   return (name + (layout == KernelLayout::Stored ? "" : "^K")).str();
 }
 
-/// The panels [ceil(out / P), in, P] of an [out, in] matrix, P =
-/// TFM_PANEL_COLUMNS.
+/// The panels of an [out, in] matrix (TFM_ARG_WEIGHT_PANELS).
 SmallVector<int64_t> panelShape(ArrayRef<int64_t> matrix) {
-  int64_t panels = (matrix[0] + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS;
-  return {panels, matrix[1], TFM_PANEL_COLUMNS};
+  return {TFM_PANELS(matrix[0]), matrix[1], TFM_PANEL_COLUMNS};
 }
 
 /// One entry point under construction.

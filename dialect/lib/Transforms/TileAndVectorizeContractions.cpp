@@ -107,7 +107,7 @@ struct PackedView {
   /// of kCacheN columns: the output tiles then read their panel in place
   /// (readPanels). The slice's offsets; the column one is a multiple of
   /// kCacheN.
-  linalg::UnPackOp panels;
+  Value panels;
   OpFoldResult rowOffset, columnOffset;
 };
 
@@ -159,6 +159,7 @@ std::optional<PackedView> findPackedSource(RewriterBase &rewriter,
   }
   if (!source)
     return std::nullopt;
+  Value matrix = source; // S
 
   PackedView view;
   for (int g : {1, 0})
@@ -189,21 +190,17 @@ std::optional<PackedView> findPackedSource(RewriterBase &rewriter,
         source, swapped);
   }
   view.value = source;
-  if (auto unpack = view.value.getDefiningOp<linalg::UnPackOp>();
-      unpack && !expand && isPanelUnpack(unpack)) {
-    view.panels = unpack;
-    view.rowOffset = view.columnOffset = rewriter.getIndexAttr(0);
-  } else if (auto viewSlice =
-                 view.value.getDefiningOp<tensor::ExtractSliceOp>();
-             viewSlice && !expand) {
-    auto unpack = viewSlice.getSource().getDefiningOp<linalg::UnPackOp>();
-    std::optional<int64_t> column =
-        getConstantIntValue(viewSlice.getMixedOffsets()[1]);
-    if (unpack && isPanelUnpack(unpack) && column && *column % kCacheN == 0) {
-      view.panels = unpack;
-      view.rowOffset = viewSlice.getMixedOffsets()[0];
-      view.columnOffset = viewSlice.getMixedOffsets()[1];
-    }
+  // `source` is S, or the slice of S made above.
+  SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0));
+  if (slice)
+    offsets = source.getDefiningOp<tensor::ExtractSliceOp>().getMixedOffsets();
+  auto unpack = matrix.getDefiningOp<linalg::UnPackOp>();
+  std::optional<int64_t> column = getConstantIntValue(offsets[1]);
+  if (!expand && unpack && isPanelUnpack(unpack) && column &&
+      *column % kCacheN == 0) {
+    view.panels = unpack.getSource();
+    view.rowOffset = offsets[0];
+    view.columnOffset = offsets[1];
   }
   return view;
 }
@@ -230,7 +227,7 @@ void readPanels(RewriterBase &rewriter, OpOperand &operand,
       {view.columnOffset, offsets[1]});
   SmallVector<OpFoldResult> sizes = tile.getMixedSizes();
   Value read = tensor::ExtractSliceOp::create(
-      rewriter, loc, tile.getType(), linalg::UnPackOp(view.panels).getSource(),
+      rewriter, loc, tile.getType(), view.panels,
       {panel, row, rewriter.getIndexAttr(0)},
       {rewriter.getIndexAttr(1), sizes[0], sizes[1]},
       SmallVector<OpFoldResult>(3, rewriter.getIndexAttr(1)));

@@ -71,8 +71,10 @@ typedef enum tfm_arg_kind {
   TFM_ARG_WEIGHT_PANELS = 4
 } tfm_arg_kind;
 
-/* The width of a weight panel (the matmul kernels' cache tile). */
+/* The width of a weight panel (the matmul kernels' cache tile), and the
+   number of panels of a matrix of `rows` output rows. */
 #define TFM_PANEL_COLUMNS 64
+#define TFM_PANELS(rows) (((rows) + TFM_PANEL_COLUMNS - 1) / TFM_PANEL_COLUMNS)
 
 typedef struct tfm_entry {
   const char *name;
