@@ -76,7 +76,8 @@ static constexpr const char *kRelaxReductions =
 // holds a single block); clones that deallocation left (a function returning
 // its argument) become allocations and copies; then everything goes to the
 // LLVM dialect. Strided copies call memrefCopy, which the runtime provides.
-static constexpr const char *kOpenMP = "convert-scf-to-openmp,";
+static constexpr const char *kOpenMP =
+    "convert-scf-to-openmp,tfm-simplify-parallel-regions,";
 // From -O2 on: exp, erf and tanh become inline polynomials (see
 // tfm-approximate-math) so that LLVM can vectorize softmax and GELU loops.
 static constexpr const char *kApproximateMath =

@@ -320,7 +320,9 @@ int main(int argc, char **argv) {
   }
 
   // lib and exe start from the object in memory; OpenMP loops need libomp.
-  bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
+  bool usesOpenMP = llvm::any_of(llvmModule->functions(), [](auto &f) {
+    return f.isDeclaration() && f.getName().starts_with("__kmpc_");
+  });
   llvm::SmallString<0> object;
   llvm::raw_svector_ostream objectStream(object);
   if (failed(tfm::emitMachineCode(*llvmModule, **tm, /*assembly=*/false,

@@ -276,4 +276,21 @@ def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
   }];
 }
 
+def TfmSimplifyParallelRegions : Pass<"tfm-simplify-parallel-regions"> {
+  let summary = "Drop OpenMP barriers and wake-ups that do no work";
+  let description = [{
+    Runs after `convert-scf-to-openmp`, on each `omp.parallel` whose body
+    ends with an `omp.wsloop` (without reductions):
+    - the loop gets `nowait`: its closing barrier would be followed at once
+      by the region's, which already waits for every thread;
+    - the region gets `if(iterations > 1)`, computed from the loop nest's
+      bounds in front of it: a single iteration (a row-wise op on one row,
+      as in a decoding step) runs on the calling thread instead of waking
+      the others (only where the bounds are defined in front of the region).
+    The iterations each thread runs do not change, so neither do results.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::omp::OpenMPDialect"];
+}
+
 #endif // TFM_TRANSFORMS_PASSES_TD

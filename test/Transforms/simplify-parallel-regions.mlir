@@ -1,0 +1,124 @@
+// RUN: tfm-opt %s --split-input-file --tfm-simplify-parallel-regions | FileCheck %s
+
+// The loop that is the whole region loses its barrier, and the region runs
+// on the calling thread unless the nest has more than one iteration
+// (ceil((ub - lb) / step) per dimension, empty ranges counting 0).
+// CHECK-LABEL: func.func @rows
+// CHECK-SAME:    (%[[A:.+]]: memref<?x?xf32>, %[[N:.+]]: index, %[[M:.+]]: index)
+// CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C4:.+]] = arith.constant 4 : index
+// CHECK:         %[[E0:.+]] = arith.subi %[[N]], %[[C0]] : index
+// CHECK:         %[[P0:.+]] = arith.maxsi %[[E0]]
+// CHECK:         %[[I0:.+]] = arith.ceildivsi %[[P0]]
+// CHECK:         %[[T0:.+]] = arith.muli %{{.+}}, %[[I0]] : index
+// CHECK:         %[[E1:.+]] = arith.subi %[[M]], %[[C0]] : index
+// CHECK:         %[[P1:.+]] = arith.maxsi %[[E1]]
+// CHECK:         %[[I1:.+]] = arith.ceildivsi %[[P1]], %[[C4]] : index
+// CHECK:         %[[T1:.+]] = arith.muli %[[T0]], %[[I1]] : index
+// CHECK:         %[[IF:.+]] = arith.cmpi sgt, %[[T1]], %{{.+}} : index
+// CHECK:         omp.parallel if(%[[IF]]) {
+// CHECK-NEXT:      omp.wsloop nowait {
+// CHECK-NEXT:        omp.loop_nest
+func.func @rows(%a: memref<?x?xf32>, %n: index, %m: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i, %j) : index = (%c0, %c0) to (%n, %m) step (%c1, %c4) collapse(2) {
+        memref.store %f, %a[%i, %j] : memref<?x?xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// A bound computed inside the region cannot decide whether to fork: the
+// loop still loses its barrier, the region keeps all threads.
+// CHECK-LABEL: func.func @bound_inside
+// CHECK:         omp.parallel {
+// CHECK-NEXT:      arith.muli
+// CHECK-NEXT:      omp.wsloop nowait {
+func.func @bound_inside(%a: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    %ub = arith.muli %n, %n : index
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%ub) step (%c1) {
+        memref.store %f, %a[%i] : memref<?xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// Work after the loop in the same region needs the loop's barrier: the
+// region is left alone.
+// CHECK-LABEL: func.func @work_after_loop
+// CHECK:         omp.parallel {
+// CHECK-NEXT:      omp.wsloop {
+// CHECK-NOT:     nowait
+// CHECK-NOT:     if(
+func.func @work_after_loop(%a: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        memref.store %f, %a[%i] : memref<?xf32>
+        omp.yield
+      }
+    }
+    memref.store %f, %a[%c0] : memref<?xf32>
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// A loop with a reduction keeps its barrier (the combined value is only
+// complete after it).
+omp.declare_reduction @add_f32 : f32 init {
+^bb0(%arg: f32):
+  %0 = arith.constant 0.0 : f32
+  omp.yield (%0 : f32)
+} combiner {
+^bb1(%arg0: f32, %arg1: f32):
+  %1 = arith.addf %arg0, %arg1 : f32
+  omp.yield (%1 : f32)
+}
+
+// CHECK-LABEL: func.func @reduction
+// CHECK:         omp.parallel {
+// CHECK-NEXT:      omp.wsloop reduction
+// CHECK-NOT:     nowait
+func.func @reduction(%a: memref<?xf32>, %n: index, %sum: !llvm.ptr) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  omp.parallel {
+    omp.wsloop reduction(@add_f32 %sum -> %acc : !llvm.ptr) {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        %x = memref.load %a[%i] : memref<?xf32>
+        %y = llvm.load %acc : !llvm.ptr -> f32
+        %z = arith.addf %x, %y : f32
+        llvm.store %z, %acc : f32, !llvm.ptr
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
