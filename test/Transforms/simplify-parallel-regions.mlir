@@ -1,24 +1,51 @@
 // RUN: tfm-opt %s --split-input-file --tfm-simplify-parallel-regions | FileCheck %s
 
-// The loop that is the whole region loses its barrier, and the region runs
-// on the calling thread unless the nest has more than one iteration
-// (ceil((ub - lb) / step) per dimension, empty ranges counting 0).
+// The codegen's loops: the worksharing loop becomes an scf.for over the
+// calling thread's contiguous share of the iterations (ceil(total / threads)
+// of them), delinearized row-major; no libomp schedule calls, no barrier
+// but the region's. The body sits in an execute_region, which may hold
+// the blocks an alloca scope becomes. The region forks only for more than one iteration
+// (ceil((ub - lb) / step) per loop, empty ranges counting 0).
+// CHECK-DAG:   llvm.func @omp_get_thread_num() -> i32
+// CHECK-DAG:   llvm.func @omp_get_num_threads() -> i32
 // CHECK-LABEL: func.func @rows
 // CHECK-SAME:    (%[[A:.+]]: memref<?x?xf32>, %[[N:.+]]: index, %[[M:.+]]: index)
 // CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG:     %[[C4:.+]] = arith.constant 4 : index
 // CHECK:         %[[E0:.+]] = arith.subi %[[N]], %[[C0]] : index
 // CHECK:         %[[P0:.+]] = arith.maxsi %[[E0]]
-// CHECK:         %[[I0:.+]] = arith.ceildivsi %[[P0]]
-// CHECK:         %[[T0:.+]] = arith.muli %{{.+}}, %[[I0]] : index
+// CHECK:         %[[I0:.+]] = arith.ceildivsi %[[P0]], %[[C1]] : index
 // CHECK:         %[[E1:.+]] = arith.subi %[[M]], %[[C0]] : index
 // CHECK:         %[[P1:.+]] = arith.maxsi %[[E1]]
 // CHECK:         %[[I1:.+]] = arith.ceildivsi %[[P1]], %[[C4]] : index
-// CHECK:         %[[T1:.+]] = arith.muli %[[T0]], %[[I1]] : index
-// CHECK:         %[[IF:.+]] = arith.cmpi sgt, %[[T1]], %{{.+}} : index
+// CHECK:         %[[T0:.+]] = arith.muli %{{.+}}, %[[I0]] : index
+// CHECK:         %[[T:.+]] = arith.muli %[[T0]], %[[I1]] : index
+// CHECK:         %[[IF:.+]] = arith.cmpi sgt, %[[T]], %{{.+}} : index
 // CHECK:         omp.parallel if(%[[IF]]) {
-// CHECK-NEXT:      omp.wsloop nowait {
-// CHECK-NEXT:        omp.loop_nest
+// CHECK-NOT:       omp.wsloop
+// CHECK:           %[[TID:.+]] = llvm.call @omp_get_thread_num() : () -> i32
+// CHECK:           %[[TIDX:.+]] = arith.index_cast %[[TID]] : i32 to index
+// CHECK:           %[[NT:.+]] = llvm.call @omp_get_num_threads() : () -> i32
+// CHECK:           %[[NTX:.+]] = arith.index_cast %[[NT]] : i32 to index
+// CHECK:           %[[SHARE:.+]] = arith.ceildivsi %[[T]], %[[NTX]] : index
+// CHECK:           %[[B0:.+]] = arith.muli %[[TIDX]], %[[SHARE]] : index
+// CHECK:           %[[BEGIN:.+]] = arith.minsi %[[B0]], %[[T]] : index
+// CHECK:           %[[E:.+]] = arith.addi %[[BEGIN]], %[[SHARE]] : index
+// CHECK:           %[[END:.+]] = arith.minsi %[[E]], %[[T]] : index
+// CHECK:           scf.for %[[L:.+]] = %[[BEGIN]] to %[[END]] step %{{.+}} {
+// CHECK:             %[[J:.+]] = arith.remsi %[[L]], %[[I1]] : index
+// CHECK:             %[[IQ:.+]] = arith.divsi %[[L]], %[[I1]] : index
+// CHECK:             %[[JS:.+]] = arith.muli %[[J]], %[[C4]] : index
+// CHECK:             %[[JV:.+]] = arith.addi %[[C0]], %[[JS]] : index
+// CHECK:             %[[IS:.+]] = arith.muli %[[IQ]], %[[C1]] : index
+// CHECK:             %[[IV:.+]] = arith.addi %[[C0]], %[[IS]] : index
+// CHECK:             scf.execute_region no_inline {
+// CHECK-NEXT:          memref.store %{{.+}}, %[[A]][%[[IV]], %[[JV]]] : memref<?x?xf32>
+// CHECK-NEXT:          scf.yield
+// CHECK-NEXT:        }
+// CHECK-NEXT:      }
+// CHECK-NEXT:      omp.terminator
 func.func @rows(%a: memref<?x?xf32>, %n: index, %m: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -39,7 +66,7 @@ func.func @rows(%a: memref<?x?xf32>, %n: index, %m: index) {
 // -----
 
 // A bound computed inside the region cannot decide whether to fork: the
-// loop still loses its barrier, the region keeps all threads.
+// loop stays a worksharing loop and only loses its barrier.
 // CHECK-LABEL: func.func @bound_inside
 // CHECK:         omp.parallel {
 // CHECK-NEXT:      arith.muli
@@ -115,6 +142,28 @@ func.func @reduction(%a: memref<?xf32>, %n: index, %sum: !llvm.ptr) {
         %y = llvm.load %acc : !llvm.ptr -> f32
         %z = arith.addf %x, %y : f32
         llvm.store %z, %acc : f32, !llvm.ptr
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// A schedule other than the default static one is kept; the barrier goes.
+// CHECK-LABEL: func.func @dynamic_schedule
+// CHECK:         omp.parallel {
+// CHECK-NEXT:      omp.wsloop nowait schedule(dynamic)
+func.func @dynamic_schedule(%a: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    omp.wsloop schedule(dynamic) {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        memref.store %f, %a[%i] : memref<?xf32>
         omp.yield
       }
     }

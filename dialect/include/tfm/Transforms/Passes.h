@@ -24,6 +24,9 @@ class LinalgDialect;
 namespace math {
 class MathDialect;
 } // namespace math
+namespace LLVM {
+class LLVMDialect;
+} // namespace LLVM
 namespace memref {
 class MemRefDialect;
 } // namespace memref

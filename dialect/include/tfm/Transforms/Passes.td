@@ -276,21 +276,29 @@ def TfmHoistLoopAllocas : Pass<"tfm-hoist-loop-allocas"> {
   }];
 }
 
-def TfmSimplifyParallelRegions : Pass<"tfm-simplify-parallel-regions"> {
+def TfmSimplifyParallelRegions
+    : Pass<"tfm-simplify-parallel-regions", "::mlir::ModuleOp"> {
   let summary = "Drop OpenMP barriers and wake-ups that do no work";
   let description = [{
     Runs after `convert-scf-to-openmp`, on each `omp.parallel` whose body
-    ends with an `omp.wsloop` (without reductions):
-    - the loop gets `nowait`: its closing barrier would be followed at once
-      by the region's, which already waits for every thread;
-    - the region gets `if(iterations > 1)`, computed from the loop nest's
-      bounds in front of it: a single iteration (a row-wise op on one row,
-      as in a decoding step) runs on the calling thread instead of waking
-      the others (only where the bounds are defined in front of the region).
-    The iterations each thread runs do not change, so neither do results.
+    ends with an `omp.wsloop`. A plain static loop (no reductions, private
+    or linear variables, schedule or order clause; index bounds defined in
+    front of the region; a one-block body), which is what the codegen's
+    loops become, turns into an `scf.for` over the calling thread's
+    contiguous share of the iterations (`omp_get_thread_num`,
+    `omp_get_num_threads`): the share a static schedule gives it, without
+    the loop's own closing barrier (the region's follows at once) and
+    without libomp's schedule calls. The region gets
+    `if(iterations > 1)`: a single iteration (a row-wise op on one row, as
+    in a decoding step) runs on the calling thread instead of waking the
+    others. Any other worksharing loop without reductions that ends a
+    region only gets `nowait`. Every iteration still runs whole on one
+    thread, so results do not change.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::omp::OpenMPDialect"];
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::omp::OpenMPDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // TFM_TRANSFORMS_PASSES_TD
