@@ -5,4 +5,5 @@
 #   bench/generation/run.sh [--threads 1,2] [--quick] [--rounds N]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../prepare.sh"
 exec /usr/bin/python3 "$here/bench.py" "$@"
