@@ -2,7 +2,7 @@
 
 // A static matmul whose N is a multiple of 64: 64×64 output tiles on an
 // scf.forall with the zero fill fused into them, the reduction in steps of
-// 64, 4×64 register tiles (one 64-column row of B per step) as one
+// 256, 4×64 register tiles (one 64-column row of B per step) as one
 // vector.contract whose accumulator is read before the reduction loop,
 // carried through it in registers and written after it. (Other N take 8×32
 // register tiles, below.)
@@ -10,7 +10,7 @@
 // CHECK-NOT:     linalg.
 // CHECK:         scf.forall ({{.*}}) = (0) to (128) step (64)
 // CHECK:           vector.transfer_write %{{.*}} : vector<1x32xf32>, tensor<64x64xf32>
-// CHECK:           scf.for %{{.*}} = %c0 to %c96 step %c64
+// CHECK:           scf.for %{{.*}} = %c0 to %c512 step %c256
 // CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c4
 // CHECK:               %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<64x64xf32>, vector<4x64xf32>
 // CHECK:               %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[IT:.+]] = %[[ACC]]) -> (vector<4x64xf32>)
@@ -21,11 +21,11 @@
 // CHECK:                 scf.yield %[[C]]
 // CHECK:               vector.transfer_write %[[SUM]]
 // CHECK:         scf.forall.in_parallel
-func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x64xf32>) -> tensor<128x64xf32> {
+func.func @matmul(%a: tensor<128x512xf32>, %b: tensor<512x64xf32>) -> tensor<128x64xf32> {
   %z = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x64xf32>
   %f = linalg.fill ins(%z : f32) outs(%e : tensor<128x64xf32>) -> tensor<128x64xf32>
-  %0 = linalg.matmul ins(%a, %b : tensor<128x96xf32>, tensor<96x64xf32>) outs(%f : tensor<128x64xf32>) -> tensor<128x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<128x512xf32>, tensor<512x64xf32>) outs(%f : tensor<128x64xf32>) -> tensor<128x64xf32>
   return %0 : tensor<128x64xf32>
 }
 

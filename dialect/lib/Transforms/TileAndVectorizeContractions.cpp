@@ -35,13 +35,16 @@ using namespace mlir;
 
 namespace {
 
-// Tile sizes, for AVX-512 (16 f32 lanes): 64×64×64 cache tiles of A, B and
-// C fit in L1/L2 together. Register tiles keep 16 accumulators in zmm
-// registers: 4×64 (each step reads one 64-column row of B, a weight panel's
-// row, and broadcasts 4 values of A) where every cache tile is a full 64
-// columns wide, about 10% faster than 8×32 on an encoder layer; otherwise
-// 8×32, whose full tiles need no lane masks when N is a multiple of 32.
-constexpr int64_t kCacheM = 64, kCacheN = 64, kCacheK = 64;
+// Tile sizes, for AVX-512 (16 f32 lanes): 64×64 output tiles, reduced in
+// chunks of 256 (the 64 KB of B a chunk reads stay in L2; fewer chunks
+// mean fewer trips of the accumulators through memory: 2% faster than
+// chunks of 64 on an encoder layer on a Zen 4 host, the same on others).
+// Register tiles keep 16 accumulators in zmm registers: 4×64 (each step reads
+// one 64-column row of B, a weight panel's row, and broadcasts 4 values of A)
+// where every cache tile is a full 64 columns wide, about 10% faster than 8×32
+// on an encoder layer; otherwise 8×32, whose full tiles need no lane masks when
+// N is a multiple of 32.
+constexpr int64_t kCacheM = 64, kCacheN = 64, kCacheK = 256;
 constexpr int64_t kRegM = 8, kRegN = 32, kRegK = 1;
 constexpr int64_t kWideRegM = 4, kWideRegN = kCacheN;
 // Register-tile width of elementwise epilogues.

@@ -211,9 +211,11 @@ def TfmTileAndVectorizeContractions
     tiles of 64×64 become an `scf.forall` (one thread per tile with OpenMP)
     into which the accumulator's initialization (zero fill, broadcast bias)
     and the elementwise consumer of the result (bias, residual, activation,
-    scaling) are fused; inside, the reduction runs in steps of 64 and 8×32
-    register tiles are vectorized to `vector.contract` with the reduction
-    loop innermost and the accumulators carried in registers across it.
+    scaling) are fused; inside, the reduction runs in steps of 256 and
+    register tiles (4×64 where every output tile is 64 columns wide, one
+    weight-panel row per step; 8×32 otherwise) are vectorized to
+    `vector.contract` with the reduction loop innermost and the accumulators
+    carried in registers across it.
     Partial tiles (sizes that are not multiples of the tiles, dynamic sizes)
     use masked vectors; full tiles are peeled off and unmasked. Reductions
     stay sequential within a tile: results do not depend on threads.
