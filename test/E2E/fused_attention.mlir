@@ -1,6 +1,7 @@
 // tfm.attention on shapes that do not fit the fused lowering's blocks (odd
 // lengths, head dims 40 and 96, Sq != Skv, dynamic sizes, masks hiding every
-// key of some queries) against PyTorch, at every -O level: -O0/-O1 run the
+// key of some queries) and on few queries with lane-multiple depths (the
+// single-query loop) against PyTorch, at every -O level: -O0/-O1 run the
 // plain lowering, -O2/-O3 the fused one (tfm-fuse-attention), whose query
 // blocks run on OpenMP threads (results do not depend on their number).
 // RUN: tfmc -O0 %s -o %t.0
@@ -37,6 +38,24 @@
 // RUN: %e2e fused_additive --exe %t.3
 // RUN: %e2e fused_masked_rows --exe %t.3 --threads 1
 // RUN: %e2e fused_causal_130 --exe %t.3 --threads 2
+// RUN: %e2e fused_rows_decode --exe %t.0
+// RUN: %e2e fused_rows_few --exe %t.0
+// RUN: %e2e fused_rows_many --exe %t.0
+// RUN: %e2e fused_rows_additive --exe %t.0
+// RUN: %e2e fused_rows_decode --exe %t.1
+// RUN: %e2e fused_rows_few --exe %t.1
+// RUN: %e2e fused_rows_many --exe %t.1
+// RUN: %e2e fused_rows_additive --exe %t.1
+// RUN: %e2e fused_rows_decode --exe %t.2
+// RUN: %e2e fused_rows_few --exe %t.2
+// RUN: %e2e fused_rows_many --exe %t.2
+// RUN: %e2e fused_rows_additive --exe %t.2
+// RUN: %e2e fused_rows_decode --exe %t.3
+// RUN: %e2e fused_rows_few --exe %t.3
+// RUN: %e2e fused_rows_many --exe %t.3
+// RUN: %e2e fused_rows_additive --exe %t.3
+// RUN: %e2e fused_rows_decode --exe %t.3 --threads 1
+// RUN: %e2e fused_rows_few --exe %t.3 --threads 2
 
 func.func @fused_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
                          %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
@@ -74,4 +93,20 @@ func.func @fused_additive(%q: tensor<2x3x77x40xf32>, %k: tensor<2x3x130x40xf32>,
   %0 = tfm.attention %q, %k, %v mask(%bias : tensor<77x130xf32>) scale(2.000000e-01)
       : tensor<2x3x77x40xf32>, tensor<2x3x130x40xf32>, tensor<2x3x130x40xf32> -> tensor<2x3x77x40xf32>
   return %0 : tensor<2x3x77x40xf32>
+}
+
+func.func @fused_rows(%q: tensor<?x3x?x32xf32>, %k: tensor<?x3x?x32xf32>,
+                      %v: tensor<?x3x?x48xf32>, %keep: tensor<?x1x?x?xi1>)
+    -> tensor<?x3x?x48xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%keep : tensor<?x1x?x?xi1>) causal
+      : tensor<?x3x?x32xf32>, tensor<?x3x?x32xf32>, tensor<?x3x?x48xf32> -> tensor<?x3x?x48xf32>
+  return %0 : tensor<?x3x?x48xf32>
+}
+
+func.func @fused_rows_additive(%q: tensor<2x2x3x64xf32>, %k: tensor<2x2x21x64xf32>,
+                               %v: tensor<2x2x21x64xf32>, %bias: tensor<3x21xf32>)
+    -> tensor<2x2x3x64xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%bias : tensor<3x21xf32>) scale(3.000000e-01)
+      : tensor<2x2x3x64xf32>, tensor<2x2x21x64xf32>, tensor<2x2x21x64xf32> -> tensor<2x2x3x64xf32>
+  return %0 : tensor<2x2x3x64xf32>
 }

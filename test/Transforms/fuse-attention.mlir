@@ -141,17 +141,70 @@ func.func @f64_not_fused(%q: tensor<1x2x4x8xf64>, %k: tensor<1x2x4x8xf64>,
 
 // -----
 
-// One query per sequence (a decoding step) with static sizes: blocks of 16
-// queries, without a run-time choice.
+// One query per sequence (a decoding step) with static sizes and depths
+// that are lane multiples: the single-query loop, without a run-time
+// choice. One forall iteration per query; the query row and the accumulator
+// are D/16 vectors (unit-stride buffers for vector loads); per block of 16
+// keys, a dot product and a horizontal add per key, one softmax step and
+// p·V; no scratch tiles.
 // CHECK-LABEL: func.func @one_query
 // CHECK-NOT:     scf.if
-// CHECK:         scf.forall
-// CHECK:           memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
-// CHECK-NOT:     memref<64x64xf32>
+// CHECK:         bufferization.to_buffer %{{.+}} read_only : tensor<?x8x1x64xf32> to memref<?x8x1x64xf32, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK:         scf.forall (%[[B:.+]], %[[H:.+]], %[[I:.+]]) in (%{{.+}}, %c8, %{{.+}})
+// CHECK-NOT:       memref.alloca
+// CHECK-COUNT-4:   vector.load {{.*}}[%[[B]], %[[H]], %[[I]], %{{.+}}] : memref<?x8x1x64xf32, strided<[?, ?, ?, 1], offset: ?>>, vector<16xf32>
+// CHECK:           scf.for {{.*}} -> (f32, f32, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:             vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK:             vector.insert %{{.+}}, %{{.+}} [0] : f32 into vector<16xf32>
+// CHECK:             vector.reduction <maxnumf>
+// CHECK:             vector.extract %{{.+}}[15] : f32 from vector<16xf32>
+// CHECK:             scf.yield
+// CHECK:           arith.cmpf ogt
+// CHECK-COUNT-4:   vector.store
 // CHECK:         bufferization.to_tensor
 func.func @one_query(%q: tensor<?x8x1x64xf32>, %k: tensor<?x8x?x64xf32>,
                      %v: tensor<?x8x?x64xf32>) -> tensor<?x8x1x64xf32> {
   %0 = tfm.attention %q, %k, %v
       : tensor<?x8x1x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x1x64xf32>
   return %0 : tensor<?x8x1x64xf32>
+}
+
+// -----
+
+// A depth that is not a lane multiple (40): one query takes a block of 16
+// queries along lanes instead.
+// CHECK-LABEL: func.func @one_query_odd_depth
+// CHECK-NOT:     scf.if
+// CHECK:         scf.forall
+// CHECK:           memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
+// CHECK-NOT:     memref<64x64xf32>
+// CHECK-NOT:     vector.reduction
+// CHECK:         bufferization.to_tensor
+func.func @one_query_odd_depth(%q: tensor<2x3x1x40xf32>, %k: tensor<2x3x9x40xf32>,
+                               %v: tensor<2x3x9x40xf32>) -> tensor<2x3x1x40xf32> {
+  %0 = tfm.attention %q, %k, %v
+      : tensor<2x3x1x40xf32>, tensor<2x3x9x40xf32>, tensor<2x3x9x40xf32> -> tensor<2x3x1x40xf32>
+  return %0 : tensor<2x3x1x40xf32>
+}
+
+// -----
+
+// Dynamic Sq with lane-multiple depths and a key padding mask: up to 16
+// queries take the single-query loop (the mask read per key), more take
+// blocks of 64.
+// CHECK-LABEL: func.func @dynamic_queries
+// CHECK:         %[[SQ:.+]] = tensor.dim %{{.+}}, %c2
+// CHECK:         %[[FEW:.+]] = arith.cmpi ule, %[[SQ]], %c16
+// CHECK:         scf.if %[[FEW]]
+// CHECK:           scf.forall
+// CHECK:             vector.reduction <add>
+// CHECK:             memref.load {{.*}} : memref<?x1x1x?xi1, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK:         } else {
+// CHECK:           scf.forall
+// CHECK:             memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
+func.func @dynamic_queries(%q: tensor<?x4x?x32xf32>, %k: tensor<?x4x?x32xf32>,
+                           %v: tensor<?x4x?x32xf32>, %m: tensor<?x1x1x?xi1>) -> tensor<?x4x?x32xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%m : tensor<?x1x1x?xi1>)
+      : tensor<?x4x?x32xf32>, tensor<?x4x?x32xf32>, tensor<?x4x?x32xf32> -> tensor<?x4x?x32xf32>
+  return %0 : tensor<?x4x?x32xf32>
 }

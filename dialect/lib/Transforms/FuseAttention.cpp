@@ -13,6 +13,12 @@
 // computed on clamped indices and never written. The only transposes are Q
 // on entry and O on exit, once per query block.
 //
+// A single query (a decoding step: Sq = 1) would fill one lane of sixteen:
+// when D and Dv are static multiples of the lane count, such a query takes
+// its own loop instead, with the depth along lanes: q·k is a dot product of
+// D/16 vectors and a horizontal add per key, the accumulator O is Dv/16
+// vectors, and sixteen keys at a time share one softmax step.
+//
 // The body is written on buffers (inputs through bufferization.to_buffer,
 // scratch tiles as stack allocas) and the result handed back to the tensor
 // world with bufferization.to_tensor, so one-shot bufferization leaves it as
@@ -87,6 +93,12 @@ public:
   Value build();
   scf::ForallOp getForall() const { return forall; }
 
+  /// Whether `op` can take the single-query loop: D and Dv static multiples
+  /// of kLanes.
+  static bool hasLaneMultipleDepths(AttentionOp op);
+  /// One query per forall iteration, with the depth along lanes.
+  static constexpr int64_t kSingleQuery = 1;
+
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value minIdx(Value a, Value c) {
@@ -113,7 +125,7 @@ private:
   void storeVec(Value v, Value mem, ValueRange indices) {
     vector::StoreOp::create(b, loc, v, mem, indices);
   }
-  Value toBuffer(Value tensor);
+  Value toBuffer(Value tensor, bool unitInnerStride = false);
   /// A constant where the size is static.
   Value dimOf(Value tensor, int64_t i) {
     return getValueOrCreateConstantIndexOp(
@@ -125,6 +137,8 @@ private:
   SmallVector<Value> buildScores(bool masked, Value k0, Value nk);
   Value applyMask(Value s, Value key, Value clampedKey, int64_t lanesBlock);
   void buildValues(Value k0, Value nk, ArrayRef<Value> alpha);
+  void buildRow(ValueRange ivs, Value out);
+  Value maskPenalty(Value row, Value key);
 
   OpBuilder &b;
   Location loc;
@@ -144,9 +158,11 @@ private:
   Value bi, hi, q0, qT, sT, oT;
 };
 
-Value FlashBuilder::toBuffer(Value tensor) {
+Value FlashBuilder::toBuffer(Value tensor, bool unitInnerStride) {
   auto type = cast<RankedTensorType>(tensor.getType());
   SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  if (unitInnerStride)
+    strides.back() = 1;
   auto layout =
       StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, strides);
   auto memType =
@@ -218,9 +234,12 @@ Value FlashBuilder::build() {
   causalOffset = sub(skv, sq);
   checkSizes();
   scale = scaleValue();
-  q = toBuffer(qTensor);
-  k = toBuffer(op.getKey());
-  v = toBuffer(op.getValue());
+  // The single-query loop reads rows with vector loads, which need unit
+  // innermost strides (bufferization copies an operand without them).
+  bool rows = bq == kSingleQuery;
+  q = toBuffer(qTensor, rows);
+  k = toBuffer(op.getKey(), rows);
+  v = toBuffer(op.getValue(), rows);
   if (op.getMask())
     mask = toBuffer(op.getMask());
 
@@ -240,7 +259,10 @@ Value FlashBuilder::build() {
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(forall.getBody()->getTerminator());
-    buildBlock(forall.getInductionVars(), out);
+    if (bq == kSingleQuery)
+      buildRow(forall.getInductionVars(), out);
+    else
+      buildBlock(forall.getInductionVars(), out);
   }
   return bufferization::ToTensorOp::create(b, loc, resultType, out,
                                            /*restrict=*/true,
@@ -407,6 +429,155 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
                            });
         scf::YieldOp::create(b, loc);
       });
+}
+
+bool FlashBuilder::hasLaneMultipleDepths(AttentionOp op) {
+  auto isLaneMultiple = [](Value t) {
+    int64_t d = cast<RankedTensorType>(t.getType()).getDimSize(3);
+    return !ShapedType::isDynamic(d) && d % kLanes == 0;
+  };
+  return isLaneMultiple(op.getQuery()) && isLaneMultiple(op.getValue());
+}
+
+/// The value the mask operand adds to the score of (row, key): the float
+/// mask, or 0 / -inf for a boolean one. The mask broadcasts to
+/// [B, H, Sq, Skv] with trailing alignment.
+Value FlashBuilder::maskPenalty(Value row, Value key) {
+  auto maskType = cast<MemRefType>(mask.getType());
+  int64_t rank = maskType.getRank();
+  Value full[] = {bi, hi, row, key};
+  SmallVector<Value> indices;
+  for (int64_t i = 0; i < rank; ++i)
+    indices.push_back(maskType.getDimSize(i) == 1 ? idx(0)
+                                                  : full[4 - rank + i]);
+  Value m = memref::LoadOp::create(b, loc, mask, indices);
+  if (!maskType.getElementType().isInteger(1))
+    return m;
+  double inf = std::numeric_limits<double>::infinity();
+  return arith::SelectOp::create(
+      b, loc, m, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0)),
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-inf)));
+}
+
+/// One query row: q·scale in D/16 vectors; per block of kLanes keys, the
+/// scores as one vector (a dot product and a horizontal add per key), one
+/// online-softmax step, and O += p·V as Dv/16 vectors. Keys past the end or
+/// hidden by the causal flag score -inf; a row that sees no key gets zeros.
+void FlashBuilder::buildRow(ValueRange ivs, Value out) {
+  bi = ivs[0];
+  hi = ivs[1];
+  Value row = ivs[2];
+  Value c0 = idx(0), c1 = idx(1);
+  int64_t dq =
+      cast<RankedTensorType>(op.getQuery().getType()).getDimSize(3) / kLanes;
+  int64_t dv =
+      cast<RankedTensorType>(op.getValue().getType()).getDimSize(3) / kLanes;
+  double inf = std::numeric_limits<double>::infinity();
+  auto scalar = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  };
+  auto reassoc = arith::FastMathFlags::reassoc;
+
+  Value scaleVec = vector::BroadcastOp::create(b, loc, vecType, scale);
+  SmallVector<Value> qv;
+  for (int64_t c = 0; c < dq; ++c)
+    qv.push_back(arith::MulFOp::create(
+        b, loc, loadVec(q, {bi, hi, row, idx(c * kLanes)}), scaleVec));
+
+  // The row sees keys [0, kvEnd).
+  Value kvEnd = skv;
+  if (op.getCausal())
+    kvEnd = arith::MaxSIOp::create(
+        b, loc, minIdx(add(add(row, causalOffset), c1), skv), c0);
+  Value lastKey = sub(skv, c1);
+  auto i32 = b.getI32Type();
+  auto i32Vec = VectorType::get({kLanes}, i32);
+  Value laneIds = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(llvm::to_vector(
+                                         llvm::seq<int32_t>(0, kLanes)))));
+  Value kvEnd32 = vector::BroadcastOp::create(
+      b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, kvEnd));
+
+  SmallVector<Value> init = {scalar(-inf), scalar(0.0)};
+  init.append(dv, splat(0.0));
+  auto kvLoop = scf::ForOp::create(
+      b, loc, c0, ceilDiv(kvEnd, idx(kLanes)), c1, init,
+      [&](OpBuilder &, Location, Value kb, ValueRange state) {
+        Value k0 = mul(kb, idx(kLanes));
+        SmallVector<Value> keys;
+        Value scores = splat(0.0);
+        for (int64_t r = 0; r < kLanes; ++r) {
+          keys.push_back(minIdx(add(k0, idx(r)), lastKey));
+          Value acc = splat(0.0);
+          for (int64_t c = 0; c < dq; ++c)
+            acc = vector::FMAOp::create(
+                b, loc, loadVec(k, {bi, hi, keys[r], idx(c * kLanes)}), qv[c],
+                acc);
+          Value dot = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::ADD, acc, Value(), reassoc);
+          if (mask)
+            dot = arith::AddFOp::create(b, loc, dot, maskPenalty(row, keys[r]));
+          scores = vector::InsertOp::create(
+              b, loc, dot, scores, ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
+        }
+        // Keys at or past kvEnd (the end, or the causal limit) are hidden.
+        Value k032 = vector::BroadcastOp::create(
+            b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, k0));
+        Value lanesKeys = arith::AddIOp::create(b, loc, k032, laneIds);
+        Value visible = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                              lanesKeys, kvEnd32);
+        scores = arith::SelectOp::create(b, loc, visible, scores, splat(-inf));
+
+        // Online softmax; while nothing is visible the maximum stays -inf
+        // and exponents are taken against 0, so nothing becomes NaN.
+        Value blockMax = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::MAXNUMF, scores);
+        Value m = arith::MaxNumFOp::create(b, loc, state[0], blockMax);
+        Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m,
+                                           scalar(-inf));
+        Value base = arith::SelectOp::create(b, loc, none, scalar(0.0), m);
+        Value alpha = math::ExpOp::create(
+            b, loc, arith::SubFOp::create(b, loc, state[0], base));
+        Value p = math::ExpOp::create(
+            b, loc,
+            arith::SubFOp::create(
+                b, loc, scores,
+                vector::BroadcastOp::create(b, loc, vecType, base)));
+        Value sum = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, p, Value(), reassoc);
+        Value l = arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, state[1], alpha), sum);
+
+        SmallVector<Value> next = {m, l};
+        Value alphaVec = vector::BroadcastOp::create(b, loc, vecType, alpha);
+        for (int64_t c = 0; c < dv; ++c)
+          next.push_back(arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
+        // Hidden keys have p = 0 and read a real row of V.
+        for (int64_t r = 0; r < kLanes; ++r) {
+          Value pr = vector::BroadcastOp::create(
+              b, loc, vecType,
+              vector::ExtractOp::create(
+                  b, loc, p, ArrayRef<OpFoldResult>{b.getIndexAttr(r)}));
+          for (int64_t c = 0; c < dv; ++c)
+            next[2 + c] = vector::FMAOp::create(
+                b, loc, pr, loadVec(v, {bi, hi, keys[r], idx(c * kLanes)}),
+                next[2 + c]);
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  // O / l, or 0 for a row that saw no key.
+  Value l = kvLoop.getResult(1);
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, scalar(0.0));
+  Value inv = arith::SelectOp::create(
+      b, loc, positive, arith::DivFOp::create(b, loc, scalar(1.0), l),
+      scalar(0.0));
+  Value invVec = vector::BroadcastOp::create(b, loc, vecType, inv);
+  for (int64_t c = 0; c < dv; ++c)
+    storeVec(arith::MulFOp::create(b, loc, kvLoop.getResult(2 + c), invVec),
+             out, {bi, hi, row, idx(c * kLanes)});
 }
 
 /// Sᵀ rows [0, nk) of the key block at k0 into sT, keyRows keys at a time
@@ -623,14 +794,19 @@ struct TfmFuseAttentionPass
       rewriter.setInsertionPoint(op);
       // Queries lie along lanes: a decoding step (one query per sequence)
       // would leave all but one lane of a wide block idle, so up to kLanes
-      // queries take blocks of kLanes (chosen at run time if Sq is dynamic).
+      // queries take the single-query loop, or blocks of kLanes where the
+      // depths are not lane multiples (chosen at run time if Sq is dynamic).
       int64_t sq =
           cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2);
+      int64_t smallBlock = FlashBuilder::hasLaneMultipleDepths(op)
+                               ? FlashBuilder::kSingleQuery
+                               : kLanes;
       Value result;
-      if (queryBlock == kLanes || (!ShapedType::isDynamic(sq) && sq > kLanes)) {
+      if ((queryBlock == kLanes && smallBlock == kLanes) ||
+          (!ShapedType::isDynamic(sq) && sq > kLanes)) {
         result = fuse(op, queryBlock);
       } else if (!ShapedType::isDynamic(sq)) {
-        result = fuse(op, kLanes);
+        result = fuse(op, smallBlock);
       } else {
         Location loc = op.getLoc();
         Value sqValue = tensor::DimOp::create(rewriter, loc, op.getQuery(), 2);
@@ -641,7 +817,7 @@ struct TfmFuseAttentionPass
                                       few, /*addThenBlock=*/true,
                                       /*addElseBlock=*/true);
         rewriter.setInsertionPointToStart(ifOp.thenBlock());
-        scf::YieldOp::create(rewriter, loc, fuse(op, kLanes));
+        scf::YieldOp::create(rewriter, loc, fuse(op, smallBlock));
         rewriter.setInsertionPointToStart(ifOp.elseBlock());
         scf::YieldOp::create(rewriter, loc, fuse(op, queryBlock));
         rewriter.setInsertionPointAfter(ifOp);

@@ -315,6 +315,55 @@ def fused_additive(rng):
                   (probs @ vd).float().numpy(), 1e-4)
 
 
+# Up to 16 queries with depths that are lane multiples take the fused
+# lowering's single-query loop (depth along lanes), more take query blocks:
+# the same entry point covers both.
+
+@case
+def fused_rows_decode(rng):
+    # One query per sequence (a decoding step) against 77 keys, D=32,
+    # Dv=48; batch 1 hides every key (zeros).
+    q, k, v = randn(rng, 2, 3, 1, 32), randn(rng, 2, 3, 77, 32), randn(rng, 2, 3, 77, 48)
+    keep = rng.random((2, 1, 1, 77)) > 0.3
+    keep[1] = False
+    ref = reference_attention(q, k, v, keep, causal=True)
+    return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def fused_rows_few(rng):
+    # 5 queries, 37 keys (a partial block of 16), causal, one query hidden.
+    q, k, v = randn(rng, 2, 3, 5, 32), randn(rng, 2, 3, 37, 32), randn(rng, 2, 3, 37, 48)
+    keep = rng.random((2, 1, 5, 37)) > 0.3
+    keep[0, 0, 2, :] = False
+    ref = reference_attention(q, k, v, keep, causal=True)
+    return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def fused_rows_many(rng):
+    # 40 queries take blocks of queries along lanes.
+    q, k, v = randn(rng, 1, 3, 40, 32), randn(rng, 1, 3, 50, 32), randn(rng, 1, 3, 50, 48)
+    keep = rng.random((1, 1, 40, 50)) > 0.3
+    ref = reference_attention(q, k, v, keep, causal=True)
+    return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def fused_rows_additive(rng):
+    # An additive [Sq, Skv] mask with -inf and a given scale, 3 queries of
+    # depth 64; query 1 fully hidden.
+    q, k, v = randn(rng, 2, 2, 3, 64), randn(rng, 2, 2, 21, 64), randn(rng, 2, 2, 21, 64)
+    bias = randn(rng, 3, 21)
+    bias[rng.random((3, 21)) > 0.6] = -np.inf
+    bias[1, :] = -np.inf
+    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
+    scores = qd @ kd.transpose(-1, -2) * 0.3 + t(bias).double()
+    probs = torch.softmax(scores, -1).nan_to_num(0.0)
+    return Expect("fused_rows_additive", [q, k, v, bias],
+                  (probs @ vd).float().numpy(), 1e-4)
+
+
 def mha_module(rng, embed, heads, kdim=None, vdim=None):
     torch.manual_seed(int(rng.integers(1 << 31)))
     return torch.nn.MultiheadAttention(embed, heads, batch_first=True,

@@ -164,9 +164,14 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
     Sq, Skv (static or dynamic, Sq != Skv) is handled: rows past the end of a
     dimension are computed on clamped indices and never written.
 
-    Up to 16 queries (decoding steps) take blocks of 16 queries instead, so
-    that lanes are not computed for queries that do not exist; with a
-    dynamic Sq both versions are emitted under an `scf.if` on Sq.
+    Up to 16 queries (decoding steps) would leave lanes idle. Where D and Dv
+    are static multiples of 16 they take a single-query loop instead: one
+    forall iteration per query, the depth along lanes (the scaled query and
+    the accumulator are D/16 and Dv/16 vectors read and written with
+    `vector.load`/`vector.store`, so the operands are taken with unit
+    innermost strides), a dot product and a horizontal add per key, and one
+    online-softmax step per 16 keys. Other depths take blocks of 16 queries.
+    With a dynamic Sq both versions are emitted under an `scf.if` on Sq.
 
     With `causal`, key blocks that no query of the block sees are skipped and
     only blocks that cross the diagonal are masked. A mask operand (i1 or
