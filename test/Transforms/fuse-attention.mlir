@@ -208,3 +208,55 @@ func.func @dynamic_queries(%q: tensor<?x4x?x32xf32>, %k: tensor<?x4x?x32xf32>,
       : tensor<?x4x?x32xf32>, tensor<?x4x?x32xf32>, tensor<?x4x?x32xf32> -> tensor<?x4x?x32xf32>
   return %0 : tensor<?x4x?x32xf32>
 }
+
+// -----
+
+// A decoding step's keys and values appended to caches [L, B, H, D]: the
+// single-query loop reads the cached positions from the caches and the new
+// ones from the steps in place (two key loops, one softmax state), with
+// Skv = L + S; the appends are gone. With a dynamic Sq, only the branch of
+// query blocks materializes them.
+// CHECK-LABEL: func.func @cached_step
+// CHECK-SAME:    (%[[Q:.+]]: tensor<?x8x1x64xf32>, %[[PK:.+]]: tensor<?x?x8x64xf32>, %[[NK:.+]]: tensor<?x8x1x64xf32>, %[[PV:.+]]: tensor<?x?x8x64xf32>, %[[NV:.+]]: tensor<?x8x1x64xf32>)
+// CHECK-NOT:     tfm.kv_cache_append
+// CHECK-DAG:     %[[L:.+]] = tensor.dim %[[PK]], %c0
+// CHECK-DAG:     bufferization.to_buffer %[[PK]] read_only : tensor<?x?x8x64xf32> to memref<?x?x8x64xf32, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-DAG:     bufferization.to_buffer %[[NK]] read_only
+// CHECK:         scf.forall (%[[B:.+]], %[[H:.+]], %{{.+}}) in
+// CHECK:           %[[S1:.+]]:6 = scf.for
+// CHECK:             vector.load %{{.+}}[%{{.+}}, %[[B]], %[[H]], %{{.+}}] : memref<?x?x8x64xf32, strided<[?, ?, ?, 1], offset: ?>>, vector<16xf32>
+// CHECK:           scf.for {{.+}} iter_args(%{{.+}} = %[[S1]]#0, %{{.+}} = %[[S1]]#1,
+// CHECK:             %[[J:.+]] = arith.subi %{{.+}}, %[[L]] : index
+// CHECK:             vector.load %{{.+}}[%[[B]], %[[H]], %[[J]], %{{.+}}] : memref<?x8x1x64xf32, strided<[?, ?, ?, 1], offset: ?>>, vector<16xf32>
+// CHECK-NOT:     tfm.kv_cache_append
+// CHECK:         bufferization.to_tensor
+func.func @cached_step(%q: tensor<?x8x1x64xf32>, %pk: tensor<?x?x8x64xf32>,
+                       %nk: tensor<?x8x1x64xf32>, %pv: tensor<?x?x8x64xf32>,
+                       %nv: tensor<?x8x1x64xf32>) -> tensor<?x8x1x64xf32> {
+  %k = tfm.kv_cache_append %pk, %nk : tensor<?x?x8x64xf32>, tensor<?x8x1x64xf32> -> tensor<?x8x?x64xf32>
+  %v = tfm.kv_cache_append %pv, %nv : tensor<?x?x8x64xf32>, tensor<?x8x1x64xf32> -> tensor<?x8x?x64xf32>
+  %0 = tfm.attention %q, %k, %v
+      : tensor<?x8x1x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x1x64xf32>
+  return %0 : tensor<?x8x1x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @cached_dynamic_queries
+// CHECK-NOT:     tfm.kv_cache_append
+// CHECK:         scf.if
+// CHECK-NOT:       tfm.kv_cache_append
+// CHECK:           vector.reduction <add>
+// CHECK:         } else {
+// CHECK:           tfm.kv_cache_append
+// CHECK:           tfm.kv_cache_append
+// CHECK:           memref<64x64xf32>
+func.func @cached_dynamic_queries(%q: tensor<?x8x?x64xf32>, %pk: tensor<?x?x8x64xf32>,
+                                  %nk: tensor<?x8x?x64xf32>, %pv: tensor<?x?x8x64xf32>,
+                                  %nv: tensor<?x8x?x64xf32>) -> tensor<?x8x?x64xf32> {
+  %k = tfm.kv_cache_append %pk, %nk : tensor<?x?x8x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x?x64xf32>
+  %v = tfm.kv_cache_append %pv, %nv : tensor<?x?x8x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x?x64xf32>
+  %0 = tfm.attention %q, %k, %v causal
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x?x64xf32>
+  return %0 : tensor<?x8x?x64xf32>
+}

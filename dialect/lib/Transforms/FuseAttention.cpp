@@ -78,13 +78,19 @@ int64_t tileRows(int64_t dim) {
 /// Builds the fused loops for one attention op.
 class FlashBuilder {
 public:
+  /// `keyT` and `valueT` stand for the op's keys and values. With
+  /// `appends` (single-query loop only), the keys and values are those two
+  /// tfm.kv_cache_append results, read from their cache and step operands in
+  /// place instead.
   FlashBuilder(OpBuilder &b, Location loc, AttentionOp op, int64_t queryBlock,
-               int64_t keyBlock)
-      : b(b), loc(loc), op(op), bq(queryBlock), nv(queryBlock / kLanes),
-        keyRows(tileRows(keyBlock)) {
+               int64_t keyBlock, Value keyT, Value valueT,
+               std::pair<KVCacheAppendOp, KVCacheAppendOp> appends = {})
+      : b(b), loc(loc), op(op), keyT(keyT), valueT(valueT),
+        keyAppend(appends.first), valueAppend(appends.second), bq(queryBlock),
+        nv(queryBlock / kLanes), keyRows(tileRows(keyBlock)) {
     // The key block is a whole number of register tiles.
     bk = llvm::divideCeil(keyBlock, keyRows) * keyRows;
-    auto vType = cast<RankedTensorType>(op.getValue().getType());
+    auto vType = cast<RankedTensorType>(valueT.getType());
     valueRows = tileRows(vType.getDimSize(3));
     f32 = b.getF32Type();
     vecType = VectorType::get({kLanes}, f32);
@@ -143,12 +149,16 @@ private:
   OpBuilder &b;
   Location loc;
   AttentionOp op;
+  Value keyT, valueT;
+  KVCacheAppendOp keyAppend, valueAppend;
   int64_t bq, nv, keyRows, bk = 0, valueRows = 0;
   Type f32;
   VectorType vecType;
 
-  // Buffers and sizes, set by build().
+  // Buffers and sizes, set by build(); with appends, the cached keys and
+  // values [L, B, H, D] and the new ones [B, H, S, D] instead of k and v.
   Value q, k, v, mask;
+  Value pastK, pastV, newK, newV, pastLength;
   Value batch, heads, sq, skv, depth, valueDepth, valueDepthPadded;
   Value causalOffset; // Skv - Sq
   Value scale;
@@ -183,13 +193,33 @@ void FlashBuilder::checkSizes() {
     cf::AssertOp::create(b, loc, same, message);
   };
   auto dim = [&](Value t, int64_t i) { return dimOf(t, i); };
-  Value k = op.getKey(), v = op.getValue();
-  check(batch, dim(k, 0));
-  check(batch, dim(v, 0));
-  check(heads, dim(k, 1));
-  check(heads, dim(v, 1));
-  check(depth, dim(k, 3));
-  check(skv, dim(v, 2));
+  if (keyAppend) {
+    // Caches [L, B, H, D] and steps [B, H, S, D] of keys and values.
+    Value pk = keyAppend.getCache(), nk = keyAppend.getStep();
+    Value pv = valueAppend.getCache(), nv = valueAppend.getStep();
+    for (Value past : {pk, pv}) {
+      check(batch, dim(past, 1));
+      check(heads, dim(past, 2));
+    }
+    for (Value step : {nk, nv}) {
+      check(batch, dim(step, 0));
+      check(heads, dim(step, 1));
+    }
+    check(depth, dim(pk, 3));
+    check(depth, dim(nk, 3));
+    check(valueDepth, dim(pv, 3));
+    check(valueDepth, dim(nv, 3));
+    check(dim(pk, 0), dim(pv, 0));
+    check(dim(nk, 2), dim(nv, 2));
+  } else {
+    Value k = keyT, v = valueT;
+    check(batch, dim(k, 0));
+    check(batch, dim(v, 0));
+    check(heads, dim(k, 1));
+    check(heads, dim(v, 1));
+    check(depth, dim(k, 3));
+    check(skv, dim(v, 2));
+  }
   Value result[] = {batch, heads, sq, valueDepth};
   auto resultType = cast<RankedTensorType>(op.getType());
   for (int64_t i = 0; i < 4; ++i)
@@ -225,8 +255,13 @@ Value FlashBuilder::build() {
   heads = dimOf(qTensor, 1);
   sq = dimOf(qTensor, 2);
   depth = dimOf(qTensor, 3);
-  skv = dimOf(op.getKey(), 2);
-  valueDepth = dimOf(op.getValue(), 3);
+  if (keyAppend) {
+    pastLength = dimOf(keyAppend.getCache(), 0);
+    skv = add(pastLength, dimOf(keyAppend.getStep(), 2));
+  } else {
+    skv = dimOf(keyT, 2);
+  }
+  valueDepth = dimOf(valueT, 3);
   if (std::optional<int64_t> dv = getConstantIntValue(valueDepth))
     valueDepthPadded = idx(llvm::divideCeil(*dv, valueRows) * valueRows);
   else
@@ -238,8 +273,15 @@ Value FlashBuilder::build() {
   // innermost strides (bufferization copies an operand without them).
   bool rows = bq == kSingleQuery;
   q = toBuffer(qTensor, rows);
-  k = toBuffer(op.getKey(), rows);
-  v = toBuffer(op.getValue(), rows);
+  if (keyAppend) {
+    pastK = toBuffer(keyAppend.getCache(), rows);
+    newK = toBuffer(keyAppend.getStep(), rows);
+    pastV = toBuffer(valueAppend.getCache(), rows);
+    newV = toBuffer(valueAppend.getStep(), rows);
+  } else {
+    k = toBuffer(keyT, rows);
+    v = toBuffer(valueT, rows);
+  }
   if (op.getMask())
     mask = toBuffer(op.getMask());
 
@@ -470,8 +512,7 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   Value c0 = idx(0), c1 = idx(1);
   int64_t dq =
       cast<RankedTensorType>(op.getQuery().getType()).getDimSize(3) / kLanes;
-  int64_t dv =
-      cast<RankedTensorType>(op.getValue().getType()).getDimSize(3) / kLanes;
+  int64_t dv = cast<RankedTensorType>(valueT.getType()).getDimSize(3) / kLanes;
   double inf = std::numeric_limits<double>::infinity();
   auto scalar = [&](double v) {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
@@ -489,86 +530,125 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   if (op.getCausal())
     kvEnd = arith::MaxSIOp::create(
         b, loc, minIdx(add(add(row, causalOffset), c1), skv), c0);
-  Value lastKey = sub(skv, c1);
   auto i32 = b.getI32Type();
   auto i32Vec = VectorType::get({kLanes}, i32);
   Value laneIds = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(llvm::to_vector(
                                          llvm::seq<int32_t>(0, kLanes)))));
-  Value kvEnd32 = vector::BroadcastOp::create(
-      b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, kvEnd));
+  using RowLoad = function_ref<Value(Value key, int64_t chunk)>;
+
+  // Keys [begin, end) in blocks of kLanes, rows read by loadK and loadV
+  // (from a key index clamped to lastRow); returns the softmax state (max,
+  // sum, O vectors) after them.
+  auto walkKeys = [&](Value begin, Value end, Value lastRow, RowLoad loadK,
+                      RowLoad loadV, ValueRange init) {
+    Value count = arith::MaxSIOp::create(b, loc, sub(end, begin), c0);
+    Value end32 = vector::BroadcastOp::create(
+        b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, end));
+    auto loop = scf::ForOp::create(
+        b, loc, c0, ceilDiv(count, idx(kLanes)), c1, init,
+        [&](OpBuilder &, Location, Value kb, ValueRange state) {
+          Value k0 = add(begin, mul(kb, idx(kLanes)));
+          SmallVector<Value> keys;
+          Value scores = splat(0.0);
+          for (int64_t r = 0; r < kLanes; ++r) {
+            keys.push_back(minIdx(add(k0, idx(r)), lastRow));
+            Value acc = splat(0.0);
+            for (int64_t c = 0; c < dq; ++c)
+              acc =
+                  vector::FMAOp::create(b, loc, loadK(keys[r], c), qv[c], acc);
+            Value dot = vector::ReductionOp::create(
+                b, loc, vector::CombiningKind::ADD, acc, Value(), reassoc);
+            if (mask)
+              dot =
+                  arith::AddFOp::create(b, loc, dot, maskPenalty(row, keys[r]));
+            scores = vector::InsertOp::create(
+                b, loc, dot, scores, ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
+          }
+          // Keys at or past `end` (the end, or the causal limit) are hidden.
+          Value k032 = vector::BroadcastOp::create(
+              b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, k0));
+          Value lanesKeys = arith::AddIOp::create(b, loc, k032, laneIds);
+          Value visible = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::slt, lanesKeys, end32);
+          scores =
+              arith::SelectOp::create(b, loc, visible, scores, splat(-inf));
+
+          // Online softmax; while nothing is visible the maximum stays -inf
+          // and exponents are taken against 0, so nothing becomes NaN.
+          Value blockMax = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::MAXNUMF, scores);
+          Value m = arith::MaxNumFOp::create(b, loc, state[0], blockMax);
+          Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                             m, scalar(-inf));
+          Value base = arith::SelectOp::create(b, loc, none, scalar(0.0), m);
+          Value alpha = math::ExpOp::create(
+              b, loc, arith::SubFOp::create(b, loc, state[0], base));
+          Value p = math::ExpOp::create(
+              b, loc,
+              arith::SubFOp::create(
+                  b, loc, scores,
+                  vector::BroadcastOp::create(b, loc, vecType, base)));
+          Value sum = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::ADD, p, Value(), reassoc);
+          Value l = arith::AddFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, state[1], alpha), sum);
+
+          SmallVector<Value> next = {m, l};
+          Value alphaVec = vector::BroadcastOp::create(b, loc, vecType, alpha);
+          for (int64_t c = 0; c < dv; ++c)
+            next.push_back(
+                arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
+          // Hidden keys have p = 0 and read a real row of V.
+          for (int64_t r = 0; r < kLanes; ++r) {
+            Value pr = vector::BroadcastOp::create(
+                b, loc, vecType,
+                vector::ExtractOp::create(
+                    b, loc, p, ArrayRef<OpFoldResult>{b.getIndexAttr(r)}));
+            for (int64_t c = 0; c < dv; ++c)
+              next[2 + c] = vector::FMAOp::create(b, loc, pr, loadV(keys[r], c),
+                                                  next[2 + c]);
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
 
   SmallVector<Value> init = {scalar(-inf), scalar(0.0)};
   init.append(dv, splat(0.0));
-  auto kvLoop = scf::ForOp::create(
-      b, loc, c0, ceilDiv(kvEnd, idx(kLanes)), c1, init,
-      [&](OpBuilder &, Location, Value kb, ValueRange state) {
-        Value k0 = mul(kb, idx(kLanes));
-        SmallVector<Value> keys;
-        Value scores = splat(0.0);
-        for (int64_t r = 0; r < kLanes; ++r) {
-          keys.push_back(minIdx(add(k0, idx(r)), lastKey));
-          Value acc = splat(0.0);
-          for (int64_t c = 0; c < dq; ++c)
-            acc = vector::FMAOp::create(
-                b, loc, loadVec(k, {bi, hi, keys[r], idx(c * kLanes)}), qv[c],
-                acc);
-          Value dot = vector::ReductionOp::create(
-              b, loc, vector::CombiningKind::ADD, acc, Value(), reassoc);
-          if (mask)
-            dot = arith::AddFOp::create(b, loc, dot, maskPenalty(row, keys[r]));
-          scores = vector::InsertOp::create(
-              b, loc, dot, scores, ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
-        }
-        // Keys at or past kvEnd (the end, or the causal limit) are hidden.
-        Value k032 = vector::BroadcastOp::create(
-            b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, k0));
-        Value lanesKeys = arith::AddIOp::create(b, loc, k032, laneIds);
-        Value visible = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                              lanesKeys, kvEnd32);
-        scores = arith::SelectOp::create(b, loc, visible, scores, splat(-inf));
-
-        // Online softmax; while nothing is visible the maximum stays -inf
-        // and exponents are taken against 0, so nothing becomes NaN.
-        Value blockMax = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::MAXNUMF, scores);
-        Value m = arith::MaxNumFOp::create(b, loc, state[0], blockMax);
-        Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m,
-                                           scalar(-inf));
-        Value base = arith::SelectOp::create(b, loc, none, scalar(0.0), m);
-        Value alpha = math::ExpOp::create(
-            b, loc, arith::SubFOp::create(b, loc, state[0], base));
-        Value p = math::ExpOp::create(
-            b, loc,
-            arith::SubFOp::create(
-                b, loc, scores,
-                vector::BroadcastOp::create(b, loc, vecType, base)));
-        Value sum = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::ADD, p, Value(), reassoc);
-        Value l = arith::AddFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, state[1], alpha), sum);
-
-        SmallVector<Value> next = {m, l};
-        Value alphaVec = vector::BroadcastOp::create(b, loc, vecType, alpha);
-        for (int64_t c = 0; c < dv; ++c)
-          next.push_back(arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
-        // Hidden keys have p = 0 and read a real row of V.
-        for (int64_t r = 0; r < kLanes; ++r) {
-          Value pr = vector::BroadcastOp::create(
-              b, loc, vecType,
-              vector::ExtractOp::create(
-                  b, loc, p, ArrayRef<OpFoldResult>{b.getIndexAttr(r)}));
-          for (int64_t c = 0; c < dv; ++c)
-            next[2 + c] = vector::FMAOp::create(
-                b, loc, pr, loadVec(v, {bi, hi, keys[r], idx(c * kLanes)}),
-                next[2 + c]);
-        }
-        scf::YieldOp::create(b, loc, next);
-      });
+  SmallVector<Value> state;
+  if (keyAppend) {
+    // The cached positions [0, L) from the caches [L, B, H, D], then the new
+    // ones [L, Skv) from the steps [B, H, S, D]: no concatenated copy.
+    auto fromCache = [&](Value cache) {
+      return [&, cache](Value key, int64_t c) {
+        return loadVec(cache, {key, bi, hi, idx(c * kLanes)});
+      };
+    };
+    auto fromStep = [&](Value step) {
+      return [&, step](Value key, int64_t c) {
+        return loadVec(step, {bi, hi, sub(key, pastLength), idx(c * kLanes)});
+      };
+    };
+    auto pastKeys = fromCache(pastK), pastValues = fromCache(pastV);
+    auto newKeys = fromStep(newK), newValues = fromStep(newV);
+    state = walkKeys(c0, minIdx(pastLength, kvEnd), sub(pastLength, c1),
+                     pastKeys, pastValues, init);
+    state =
+        walkKeys(pastLength, kvEnd, sub(skv, c1), newKeys, newValues, state);
+  } else {
+    auto keys = [&](Value key, int64_t c) {
+      return loadVec(k, {bi, hi, key, idx(c * kLanes)});
+    };
+    auto values = [&](Value key, int64_t c) {
+      return loadVec(v, {bi, hi, key, idx(c * kLanes)});
+    };
+    state = walkKeys(c0, kvEnd, sub(skv, c1), keys, values, init);
+  }
 
   // O / l, or 0 for a row that saw no key.
-  Value l = kvLoop.getResult(1);
+  Value l = state[1];
   Value positive =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, scalar(0.0));
   Value inv = arith::SelectOp::create(
@@ -576,8 +656,8 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
       scalar(0.0));
   Value invVec = vector::BroadcastOp::create(b, loc, vecType, inv);
   for (int64_t c = 0; c < dv; ++c)
-    storeVec(arith::MulFOp::create(b, loc, kvLoop.getResult(2 + c), invVec),
-             out, {bi, hi, row, idx(c * kLanes)});
+    storeVec(arith::MulFOp::create(b, loc, state[2 + c], invVec), out,
+             {bi, hi, row, idx(c * kLanes)});
 }
 
 /// Sᵀ rows [0, nk) of the key block at k0 into sT, keyRows keys at a time
@@ -784,14 +864,17 @@ struct TfmFuseAttentionPass
     });
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> exps;
-    auto fuse = [&](AttentionOp op, int64_t block) {
-      FlashBuilder builder(rewriter, op.getLoc(), op, block, keyBlock);
+    auto fuse = [&](AttentionOp op, int64_t block, Value keys, Value values,
+                    std::pair<KVCacheAppendOp, KVCacheAppendOp> appends) {
+      FlashBuilder builder(rewriter, op.getLoc(), op, block, keyBlock, keys,
+                           values, appends);
       Value result = builder.build();
       builder.getForall()->walk([&](math::ExpOp exp) { exps.push_back(exp); });
       return result;
     };
     for (AttentionOp op : ops) {
       rewriter.setInsertionPoint(op);
+      Value keys = op.getKey(), values = op.getValue();
       // Queries lie along lanes: a decoding step (one query per sequence)
       // would leave all but one lane of a wide block idle, so up to kLanes
       // queries take the single-query loop, or blocks of kLanes where the
@@ -801,12 +884,22 @@ struct TfmFuseAttentionPass
       int64_t smallBlock = FlashBuilder::hasLaneMultipleDepths(op)
                                ? FlashBuilder::kSingleQuery
                                : kLanes;
+      // The single-query loop reads keys and values appended to a cache from
+      // the cache and the step in place (the append is only materialized
+      // for query blocks).
+      auto keyAppend = keys.getDefiningOp<KVCacheAppendOp>();
+      auto valueAppend = values.getDefiningOp<KVCacheAppendOp>();
+      std::pair<KVCacheAppendOp, KVCacheAppendOp> appends;
+      if (smallBlock == FlashBuilder::kSingleQuery && keyAppend &&
+          valueAppend && keyAppend != valueAppend && keyAppend->hasOneUse() &&
+          valueAppend->hasOneUse())
+        appends = {keyAppend, valueAppend};
       Value result;
       if ((queryBlock == kLanes && smallBlock == kLanes) ||
           (!ShapedType::isDynamic(sq) && sq > kLanes)) {
-        result = fuse(op, queryBlock);
+        result = fuse(op, queryBlock, keys, values, {});
       } else if (!ShapedType::isDynamic(sq)) {
-        result = fuse(op, smallBlock);
+        result = fuse(op, smallBlock, keys, values, appends);
       } else {
         Location loc = op.getLoc();
         Value sqValue = tensor::DimOp::create(rewriter, loc, op.getQuery(), 2);
@@ -817,13 +910,24 @@ struct TfmFuseAttentionPass
                                       few, /*addThenBlock=*/true,
                                       /*addElseBlock=*/true);
         rewriter.setInsertionPointToStart(ifOp.thenBlock());
-        scf::YieldOp::create(rewriter, loc, fuse(op, smallBlock));
+        scf::YieldOp::create(rewriter, loc,
+                             fuse(op, smallBlock, keys, values, appends));
         rewriter.setInsertionPointToStart(ifOp.elseBlock());
-        scf::YieldOp::create(rewriter, loc, fuse(op, queryBlock));
+        Value blockKeys = keys, blockValues = values;
+        if (appends.first) {
+          blockKeys = rewriter.clone(*keyAppend)->getResult(0);
+          blockValues = rewriter.clone(*valueAppend)->getResult(0);
+        }
+        scf::YieldOp::create(rewriter, loc,
+                             fuse(op, queryBlock, blockKeys, blockValues, {}));
         rewriter.setInsertionPointAfter(ifOp);
         result = ifOp.getResult(0);
       }
       rewriter.replaceOp(op, result);
+      if (appends.first) {
+        rewriter.eraseOp(appends.first);
+        rewriter.eraseOp(appends.second);
+      }
     }
 
     // exp as a polynomial on vectors (libm's expf would be called per lane).

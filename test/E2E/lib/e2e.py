@@ -364,6 +364,40 @@ def fused_rows_additive(rng):
                   (probs @ vd).float().numpy(), 1e-4)
 
 
+# Keys and values appended to caches [L, B, H, D] (tfm.kv_cache_append):
+# the single-query loop reads the caches and the new steps in place.
+
+def cached(rng, l, s, sq, hidden_batch=None):
+    q = randn(rng, 2, 3, sq, 32)
+    pk, pv = randn(rng, l, 2, 3, 32), randn(rng, l, 2, 3, 48)
+    nk, nv = randn(rng, 2, 3, s, 32), randn(rng, 2, 3, s, 48)
+    keep = rng.random((2, 1, 1, l + s)) > 0.25
+    if hidden_batch is not None:
+        keep[hidden_batch] = False
+    k = np.concatenate([pk.transpose(1, 2, 0, 3), nk], axis=2)
+    v = np.concatenate([pv.transpose(1, 2, 0, 3), nv], axis=2)
+    ref = reference_attention(q, k, v, keep, causal=True)
+    return Expect("fused_cached", [q, pk, nk, pv, nv, keep], ref, 1e-4)
+
+
+@case
+def fused_cached_step(rng):
+    # One new position per sequence after 45 cached ones; batch 1 sees none.
+    return cached(rng, 45, 1, 1, hidden_batch=1)
+
+
+@case
+def fused_cached_few(rng):
+    # Three new positions (causal among them) after 20 cached ones.
+    return cached(rng, 20, 3, 3)
+
+
+@case
+def fused_cached_many(rng):
+    # 20 queries take query blocks over the materialized append.
+    return cached(rng, 9, 20, 20)
+
+
 def mha_module(rng, embed, heads, kdim=None, vdim=None):
     torch.manual_seed(int(rng.integers(1 << 31)))
     return torch.nn.MultiheadAttention(embed, heads, batch_first=True,

@@ -172,6 +172,10 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
     innermost strides), a dot product and a horizontal add per key, and one
     online-softmax step per 16 keys. Other depths take blocks of 16 queries.
     With a dynamic Sq both versions are emitted under an `scf.if` on Sq.
+    Keys and values that are `tfm.kv_cache_append` results (a decoding step
+    over its cache) are read by the single-query loop from the caches
+    `[L, B, H, D]` and the new steps in place: only the branch of query
+    blocks materializes the appends.
 
     With `causal`, key blocks that no query of the block sees are skipped and
     only blocks that cross the diagonal are masked. A mask operand (i1 or
