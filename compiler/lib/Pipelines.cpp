@@ -69,7 +69,8 @@ static constexpr const char *kRelaxReductions =
     "func.func(linalg-generalize-named-ops),"
     "tfm-reassociate-reductions";
 
-// Stage 3: parallel loops become OpenMP worksharing loops; C
+// Stage 3: parallel loops become OpenMP regions in which each thread runs
+// its static share of the iterations (tfm-simplify-parallel-regions); C
 // wrappers for the runtime's ABI are requested before libm declarations
 // appear (those keep their plain C names); memref ops are finalized before
 // the scf loops nested in OpenMP regions turn into blocks (an alloca scope
