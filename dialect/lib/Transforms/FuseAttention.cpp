@@ -193,32 +193,27 @@ void FlashBuilder::checkSizes() {
     cf::AssertOp::create(b, loc, same, message);
   };
   auto dim = [&](Value t, int64_t i) { return dimOf(t, i); };
+  // Batch, heads and depth of keys or values held in `t` at dimensions
+  // (b, h, d): [B, H, S, D] for attention's operands and a cache append's
+  // step, [L, B, H, D] for a cache.
+  auto checkOperand = [&](Value t, int64_t b, int64_t h, Value d) {
+    check(batch, dim(t, b));
+    check(heads, dim(t, h));
+    check(d, dim(t, 3));
+  };
   if (keyAppend) {
-    // Caches [L, B, H, D] and steps [B, H, S, D] of keys and values.
     Value pk = keyAppend.getCache(), nk = keyAppend.getStep();
     Value pv = valueAppend.getCache(), nv = valueAppend.getStep();
-    for (Value past : {pk, pv}) {
-      check(batch, dim(past, 1));
-      check(heads, dim(past, 2));
-    }
-    for (Value step : {nk, nv}) {
-      check(batch, dim(step, 0));
-      check(heads, dim(step, 1));
-    }
-    check(depth, dim(pk, 3));
-    check(depth, dim(nk, 3));
-    check(valueDepth, dim(pv, 3));
-    check(valueDepth, dim(nv, 3));
+    checkOperand(pk, 1, 2, depth);
+    checkOperand(pv, 1, 2, valueDepth);
+    checkOperand(nk, 0, 1, depth);
+    checkOperand(nv, 0, 1, valueDepth);
     check(dim(pk, 0), dim(pv, 0));
     check(dim(nk, 2), dim(nv, 2));
   } else {
-    Value k = keyT, v = valueT;
-    check(batch, dim(k, 0));
-    check(batch, dim(v, 0));
-    check(heads, dim(k, 1));
-    check(heads, dim(v, 1));
-    check(depth, dim(k, 3));
-    check(skv, dim(v, 2));
+    checkOperand(keyT, 0, 1, depth);
+    checkOperand(valueT, 0, 1, valueDepth);
+    check(skv, dim(valueT, 2));
   }
   Value result[] = {batch, heads, sq, valueDepth};
   auto resultType = cast<RankedTensorType>(op.getType());

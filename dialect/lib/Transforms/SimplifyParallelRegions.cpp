@@ -44,15 +44,15 @@ omp::WsloopOp closingWorksharingLoop(omp::ParallelOp parallel) {
   return dyn_cast_or_null<omp::WsloopOp>(terminator->getPrevNode());
 }
 
-/// Whether `loop` is a plain static worksharing loop over an index nest
+/// Whether `loop` (without reductions) is a plain static worksharing loop
+/// over an index nest
 /// whose bounds are defined in front of `parallel` and whose body is one
 /// block: what convert-scf-to-openmp makes of the codegen's loops.
 bool isPlainStaticLoop(omp::ParallelOp parallel, omp::WsloopOp loop,
                        omp::LoopNestOp nest) {
-  if (!nest || !loop.getReductionVars().empty() ||
-      !loop.getPrivateVars().empty() || !loop.getLinearVars().empty() ||
-      loop.getScheduleKind() || loop.getOrdered() || loop.getOrder() ||
-      !nest.getRegion().hasOneBlock())
+  if (!nest || !loop.getPrivateVars().empty() ||
+      !loop.getLinearVars().empty() || loop.getScheduleKind() ||
+      loop.getOrdered() || loop.getOrder() || !nest.getRegion().hasOneBlock())
     return false;
   return llvm::all_of(nest.getOperands(), [&](Value v) {
     return v.getType().isIndex() &&

@@ -201,6 +201,14 @@ def padding_mask_lengths(rng):
 # Attention
 # --------------------------------------------------------------------------
 
+def reference_additive(q, k, v, bias, scale):
+    """softmax(QKᵀ·scale + bias)·V with zeros for rows that are all -inf."""
+    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
+    scores = qd @ kd.transpose(-1, -2) * scale + t(bias).double()
+    probs = torch.softmax(scores, -1).nan_to_num(0.0)
+    return (probs @ vd).float().numpy()
+
+
 def reference_attention(q, k, v, keep=None, causal=False, scale=None):
     """softmax(QKᵀ·scale + mask)·V with zeros for fully masked rows."""
     q, k, v = t(q).double(), t(k).double(), t(v).double()
@@ -238,10 +246,8 @@ def attention_masked_causal(rng):
 def attention_additive_scaled(rng):
     q, k, v = randn(rng, 1, 2, 4, 8), randn(rng, 1, 2, 4, 8), randn(rng, 1, 2, 4, 8)
     bias = randn(rng, 4, 4)
-    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
-    scores = qd @ kd.transpose(-1, -2) * 0.25 + t(bias).double()
-    ref = (torch.softmax(scores, -1) @ vd).float().numpy()
-    return Expect("attention_additive_scaled", [q, k, v, bias], ref, 1e-4)
+    return Expect("attention_additive_scaled", [q, k, v, bias],
+                  reference_additive(q, k, v, bias, 0.25), 1e-4)
 
 
 # Shapes that do not fit the fused lowering's blocks (-O2 and above): odd
@@ -308,45 +314,42 @@ def fused_additive(rng):
     bias = randn(rng, 77, 130)
     bias[rng.random((77, 130)) > 0.7] = -np.inf
     bias[3, :] = -np.inf
-    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
-    scores = qd @ kd.transpose(-1, -2) * 0.2 + t(bias).double()
-    probs = torch.softmax(scores, -1).nan_to_num(0.0)
     return Expect("fused_additive", [q, k, v, bias],
-                  (probs @ vd).float().numpy(), 1e-4)
+                  reference_additive(q, k, v, bias, 0.2), 1e-4)
 
 
 # Up to 16 queries with depths that are lane multiples take the fused
 # lowering's single-query loop (depth along lanes), more take query blocks:
 # the same entry point covers both.
 
-@case
-def fused_rows_decode(rng):
-    # One query per sequence (a decoding step) against 77 keys, D=32,
-    # Dv=48; batch 1 hides every key (zeros).
-    q, k, v = randn(rng, 2, 3, 1, 32), randn(rng, 2, 3, 77, 32), randn(rng, 2, 3, 77, 48)
-    keep = rng.random((2, 1, 1, 77)) > 0.3
-    keep[1] = False
+def rows(rng, b, sq, skv, hidden=None):
+    """fused_rows: D=32, Dv=48, an i1 mask [B, 1, Sq, Skv] that hides
+    keep[hidden] entirely, causal."""
+    q, k, v = randn(rng, b, 3, sq, 32), randn(rng, b, 3, skv, 32), randn(rng, b, 3, skv, 48)
+    keep = rng.random((b, 1, sq, skv)) > 0.3
+    if hidden is not None:
+        keep[hidden] = False
     ref = reference_attention(q, k, v, keep, causal=True)
     return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+
+
+@case
+def fused_rows_decode(rng):
+    # One query per sequence (a decoding step) against 77 keys; batch 1
+    # hides every key (zeros).
+    return rows(rng, 2, 1, 77, hidden=1)
 
 
 @case
 def fused_rows_few(rng):
-    # 5 queries, 37 keys (a partial block of 16), causal, one query hidden.
-    q, k, v = randn(rng, 2, 3, 5, 32), randn(rng, 2, 3, 37, 32), randn(rng, 2, 3, 37, 48)
-    keep = rng.random((2, 1, 5, 37)) > 0.3
-    keep[0, 0, 2, :] = False
-    ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+    # 5 queries, 37 keys (a partial block of 16), one query hidden.
+    return rows(rng, 2, 5, 37, hidden=(0, 0, 2))
 
 
 @case
 def fused_rows_many(rng):
     # 40 queries take blocks of queries along lanes.
-    q, k, v = randn(rng, 1, 3, 40, 32), randn(rng, 1, 3, 50, 32), randn(rng, 1, 3, 50, 48)
-    keep = rng.random((1, 1, 40, 50)) > 0.3
-    ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+    return rows(rng, 1, 40, 50)
 
 
 @case
@@ -357,23 +360,20 @@ def fused_rows_additive(rng):
     bias = randn(rng, 3, 21)
     bias[rng.random((3, 21)) > 0.6] = -np.inf
     bias[1, :] = -np.inf
-    qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
-    scores = qd @ kd.transpose(-1, -2) * 0.3 + t(bias).double()
-    probs = torch.softmax(scores, -1).nan_to_num(0.0)
     return Expect("fused_rows_additive", [q, k, v, bias],
-                  (probs @ vd).float().numpy(), 1e-4)
+                  reference_additive(q, k, v, bias, 0.3), 1e-4)
 
 
 # Keys and values appended to caches [L, B, H, D] (tfm.kv_cache_append):
 # the single-query loop reads the caches and the new steps in place.
 
-def cached(rng, l, s, sq, hidden_batch=None):
+def cached(rng, l, s, sq, hidden=None):
     q = randn(rng, 2, 3, sq, 32)
     pk, pv = randn(rng, l, 2, 3, 32), randn(rng, l, 2, 3, 48)
     nk, nv = randn(rng, 2, 3, s, 32), randn(rng, 2, 3, s, 48)
     keep = rng.random((2, 1, 1, l + s)) > 0.25
-    if hidden_batch is not None:
-        keep[hidden_batch] = False
+    if hidden is not None:
+        keep[hidden] = False
     k = np.concatenate([pk.transpose(1, 2, 0, 3), nk], axis=2)
     v = np.concatenate([pv.transpose(1, 2, 0, 3), nv], axis=2)
     ref = reference_attention(q, k, v, keep, causal=True)
@@ -383,7 +383,7 @@ def cached(rng, l, s, sq, hidden_batch=None):
 @case
 def fused_cached_step(rng):
     # One new position per sequence after 45 cached ones; batch 1 sees none.
-    return cached(rng, 45, 1, 1, hidden_batch=1)
+    return cached(rng, 45, 1, 1, hidden=1)
 
 
 @case
