@@ -145,8 +145,9 @@ func.func @f64_not_fused(%q: tensor<1x2x4x8xf64>, %k: tensor<1x2x4x8xf64>,
 // that are lane multiples: the single-query loop, without a run-time
 // choice. One forall iteration per query; the query row and the accumulator
 // are D/16 vectors (unit-stride buffers for vector loads); per block of 16
-// keys, a dot product and a horizontal add per key, one softmax step and
-// p·V; no scratch tiles.
+// keys, a dot product per key, the 16 sums across lanes by a tree of
+// shuffles and additions (pairs of keys, then 4, 8 and 16 per vector), one
+// softmax step and p·V; no scratch tiles.
 // CHECK-LABEL: func.func @one_query
 // CHECK-NOT:     scf.if
 // CHECK:         bufferization.to_buffer %{{.+}} read_only : tensor<?x8x1x64xf32> to memref<?x8x1x64xf32, strided<[?, ?, ?, 1], offset: ?>>
@@ -154,8 +155,14 @@ func.func @f64_not_fused(%q: tensor<1x2x4x8xf64>, %k: tensor<1x2x4x8xf64>,
 // CHECK-NOT:       memref.alloca
 // CHECK-COUNT-4:   vector.load {{.*}}[%[[B]], %[[H]], %[[I]], %{{.+}}] : memref<?x8x1x64xf32, strided<[?, ?, ?, 1], offset: ?>>, vector<16xf32>
 // CHECK:           scf.for {{.*}} -> (f32, f32, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK:             vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<16xf32> into f32
-// CHECK:             vector.insert %{{.+}}, %{{.+}} [0] : f32 into vector<16xf32>
+// CHECK-COUNT-64:     vector.fma
+// CHECK-NOT:         vector.reduction
+// CHECK-COUNT-8:     vector.shuffle %{{.+}}, %{{.+}} [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31] : vector<16xf32>, vector<16xf32>
+// CHECK-COUNT-4:     vector.shuffle %{{.+}}, %{{.+}} [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]
+// CHECK-COUNT-2:     vector.shuffle %{{.+}}, %{{.+}} [2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31]
+// CHECK:             %[[EVEN:.+]] = vector.shuffle %[[X:.+]], %[[Y:.+]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK:             %[[ODD:.+]] = vector.shuffle %[[X]], %[[Y]] [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
+// CHECK:             arith.addf %[[EVEN]], %[[ODD]] : vector<16xf32>
 // CHECK:             vector.reduction <maxnumf>
 // CHECK:             vector.extract %{{.+}}[15] : f32 from vector<16xf32>
 // CHECK:             scf.yield
@@ -197,7 +204,7 @@ func.func @one_query_odd_depth(%q: tensor<2x3x1x40xf32>, %k: tensor<2x3x9x40xf32
 // CHECK:         %[[FEW:.+]] = arith.cmpi ule, %[[SQ]], %c16
 // CHECK:         scf.if %[[FEW]]
 // CHECK:           scf.forall
-// CHECK:             vector.reduction <add>
+// CHECK:             vector.shuffle
 // CHECK:             memref.load {{.*}} : memref<?x1x1x?xi1, strided<[?, ?, ?, ?], offset: ?>>
 // CHECK:         } else {
 // CHECK:           scf.forall
@@ -246,7 +253,7 @@ func.func @cached_step(%q: tensor<?x8x1x64xf32>, %pk: tensor<?x?x8x64xf32>,
 // CHECK-NOT:     tfm.kv_cache_append
 // CHECK:         scf.if
 // CHECK-NOT:       tfm.kv_cache_append
-// CHECK:           vector.reduction <add>
+// CHECK:           vector.shuffle
 // CHECK:         } else {
 // CHECK:           tfm.kv_cache_append
 // CHECK:           tfm.kv_cache_append

@@ -16,8 +16,9 @@
 // A single query (a decoding step: Sq = 1) would fill one lane of sixteen:
 // when D and Dv are static multiples of the lane count, such a query takes
 // its own loop instead, with the depth along lanes: q·k is a dot product of
-// D/16 vectors and a horizontal add per key, the accumulator O is Dv/16
-// vectors, and sixteen keys at a time share one softmax step.
+// D/16 vectors per key (sixteen keys' sums across lanes taken together by a
+// shuffle-and-add tree), the accumulator O is Dv/16 vectors, and sixteen
+// keys at a time share one softmax step.
 //
 // The body is written on buffers (inputs through bufferization.to_buffer,
 // scratch tiles as stack allocas) and the result handed back to the tensor
@@ -145,6 +146,8 @@ private:
   void buildValues(Value k0, Value nk, ArrayRef<Value> alpha);
   void buildRow(ValueRange ivs, Value out);
   Value maskPenalty(Value row, Value key);
+  /// Lane r of the result is the sum of the lanes of vectors[r].
+  Value sumLanesOfEach(ArrayRef<Value> vectors);
 
   OpBuilder &b;
   Location loc;
@@ -496,8 +499,42 @@ Value FlashBuilder::maskPenalty(Value row, Value key) {
       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-inf)));
 }
 
+/// A transpose-and-add tree: each level adds pairs of vectors into one that
+/// holds twice as many rows in half as many lanes each, so the kLanes sums
+/// take kLanes - 1 additions and twice as many two-source shuffles instead
+/// of a horizontal reduction (log2(kLanes) shuffles and additions) and an
+/// insertion per vector.
+Value FlashBuilder::sumLanesOfEach(ArrayRef<Value> vectors) {
+  assert(int64_t(vectors.size()) == kLanes && llvm::isPowerOf2_64(kLanes));
+  SmallVector<Value> level(vectors);
+  // Each vector of `level` holds `rows` rows' partial sums, `width` lanes
+  // each, in row order.
+  for (int64_t rows = 1, width = kLanes; width > 1; rows *= 2, width /= 2) {
+    int64_t half = width / 2;
+    SmallVector<int64_t> low, high;
+    for (int64_t lane = 0; lane < kLanes; ++lane) {
+      int64_t row = lane / half, offset = lane % half;
+      // Rows [0, rows) come from the first vector, the rest from the second
+      // (lanes kLanes and up of a two-source shuffle).
+      int64_t from = row < rows ? row * width : kLanes + (row - rows) * width;
+      low.push_back(from + offset);
+      high.push_back(from + half + offset);
+    }
+    SmallVector<Value> next;
+    for (size_t i = 0; i < level.size(); i += 2) {
+      Value x = level[i], y = level[i + 1];
+      next.push_back(arith::AddFOp::create(
+          b, loc, vector::ShuffleOp::create(b, loc, x, y, low),
+          vector::ShuffleOp::create(b, loc, x, y, high)));
+    }
+    level = std::move(next);
+  }
+  return level.front();
+}
+
 /// One query row: q·scale in D/16 vectors; per block of kLanes keys, the
-/// scores as one vector (a dot product and a horizontal add per key), one
+/// scores as one vector (a dot product per key, summed across lanes for all
+/// kLanes keys at once by sumLanesOfEach), one
 /// online-softmax step, and O += p·V as Dv/16 vectors. Keys past the end or
 /// hidden by the causal flag score -inf; a row that sees no key gets zeros.
 void FlashBuilder::buildRow(ValueRange ivs, Value out) {
@@ -545,21 +582,23 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
         b, loc, c0, ceilDiv(count, idx(kLanes)), c1, init,
         [&](OpBuilder &, Location, Value kb, ValueRange state) {
           Value k0 = add(begin, mul(kb, idx(kLanes)));
-          SmallVector<Value> keys;
-          Value scores = splat(0.0);
+          SmallVector<Value> keys, products;
           for (int64_t r = 0; r < kLanes; ++r) {
             keys.push_back(minIdx(add(k0, idx(r)), lastRow));
             Value acc = splat(0.0);
             for (int64_t c = 0; c < dq; ++c)
               acc =
                   vector::FMAOp::create(b, loc, loadK(keys[r], c), qv[c], acc);
-            Value dot = vector::ReductionOp::create(
-                b, loc, vector::CombiningKind::ADD, acc, Value(), reassoc);
-            if (mask)
-              dot =
-                  arith::AddFOp::create(b, loc, dot, maskPenalty(row, keys[r]));
-            scores = vector::InsertOp::create(
-                b, loc, dot, scores, ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
+            products.push_back(acc);
+          }
+          Value scores = sumLanesOfEach(products);
+          if (mask) {
+            Value penalties = splat(0.0);
+            for (int64_t r = 0; r < kLanes; ++r)
+              penalties = vector::InsertOp::create(
+                  b, loc, maskPenalty(row, keys[r]), penalties,
+                  ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
+            scores = arith::AddFOp::create(b, loc, scores, penalties);
           }
           // Keys at or past `end` (the end, or the causal limit) are hidden.
           Value k032 = vector::BroadcastOp::create(
