@@ -1,4 +1,4 @@
-//===- ModelWeights.cpp - a model's weights, mapped -------------*- C++ -*-===//
+//===- ModelWeights.cpp - a model's weights, loaded -------------*- C++ -*-===//
 
 #include "ModelWeights.h"
 
@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,22 +69,30 @@ ModelWeights::ModelWeights(const std::string &path) {
       throw Error("weights", "the embedded weights trailer is corrupt");
     source = "embedded weights";
   }
-  // Map from the page that holds `offset`.
+  // Read into large pages of our own rather than mapped: a decoding step
+  // streams every weight, and it ran 10-15% faster so (see LargePages.h)
+  // for 10-40 ms more at start. The copy keeps `offset`'s place within a
+  // page, so tensors keep the alignment the file gives them.
   uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  uint64_t start = offset / page * page;
-  mappedBytes = static_cast<size_t>(offset - start + size);
-  if (mappedBytes > 0) {
-    // Populated now: page faults on first touch would otherwise land in the
-    // first calls (the first decoding steps touch the decoder's weights).
-    mapping = ::mmap(nullptr, mappedBytes, PROT_READ,
-                     MAP_PRIVATE | MAP_POPULATE, file.fd,
-                     static_cast<off_t>(start));
-    if (mapping == MAP_FAILED) {
-      mapping = nullptr;
-      throw Error(source, "cannot map: " + errnoMessage(errno));
-    }
+  uint64_t shift = offset % page;
+  if (size > SIZE_MAX - shift)
+    throw Error(source, "too large to load");
+  storage = AlignedBuffer(static_cast<size_t>(shift + size));
+  auto *bytes = static_cast<uint8_t *>(storage.get()) + shift;
+  for (uint64_t done = 0; done < size;) {
+    size_t chunk =
+        static_cast<size_t>(std::min<uint64_t>(size - done, 1 << 30));
+    ssize_t got = ::pread(file.fd, bytes + done, chunk,
+                          static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      throw Error(source, got < 0 ? "cannot read: " + errnoMessage(errno)
+                                  : std::string("cannot read: unexpected end "
+                                                "of file"));
+    done += static_cast<uint64_t>(got);
   }
-  base = static_cast<const uint8_t *>(mapping) + (offset - start);
+  base = bytes;
 
   st::Header header;
   std::string error;
@@ -100,10 +107,7 @@ ModelWeights::ModelWeights(const std::string &path) {
   }
 }
 
-ModelWeights::~ModelWeights() {
-  if (mapping)
-    ::munmap(mapping, mappedBytes);
-}
+ModelWeights::~ModelWeights() = default;
 
 ModelWeights::Binding ModelWeights::resolve(const tfm_entry &entry,
                                             int index) const {
