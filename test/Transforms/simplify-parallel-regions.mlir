@@ -4,8 +4,9 @@
 // calling thread's contiguous share of the iterations (ceil(total / threads)
 // of them), delinearized row-major; no libomp schedule calls, no barrier
 // but the region's. The body sits in an execute_region, which may hold
-// the blocks an alloca scope becomes. The region forks only for more than one iteration
-// (ceil((ub - lb) / step) per loop, empty ranges counting 0).
+// the blocks an alloca scope becomes. The region forks only for enough
+// iterations (ceil((ub - lb) / step) per loop, empty ranges counting 0):
+// here one store each, so 8192 of them.
 // CHECK-DAG:   llvm.func @omp_get_thread_num() -> i32
 // CHECK-DAG:   llvm.func @omp_get_num_threads() -> i32
 // CHECK-LABEL: func.func @rows
@@ -21,7 +22,8 @@
 // CHECK:         %[[I1:.+]] = arith.ceildivsi %[[P1]], %[[C4]] : index
 // CHECK:         %[[T0:.+]] = arith.muli %{{.+}}, %[[I0]] : index
 // CHECK:         %[[T:.+]] = arith.muli %[[T0]], %[[I1]] : index
-// CHECK:         %[[IF:.+]] = arith.cmpi sgt, %[[T]], %{{.+}} : index
+// CHECK:         %[[MIN:.+]] = arith.constant 8192 : index
+// CHECK:         %[[IF:.+]] = arith.cmpi sge, %[[T]], %[[MIN]] : index
 // CHECK:         omp.parallel if(%[[IF]]) {
 // CHECK-NOT:       omp.wsloop
 // CHECK:           %[[TID:.+]] = llvm.call @omp_get_thread_num() : () -> i32
@@ -55,6 +57,91 @@ func.func @rows(%a: memref<?x?xf32>, %n: index, %m: index) {
     omp.wsloop {
       omp.loop_nest (%i, %j) : index = (%c0, %c0) to (%n, %m) step (%c1, %c4) collapse(2) {
         memref.store %f, %a[%i, %j] : memref<?x?xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// Operations are counted through the static loops and branches of an
+// iteration (terminators are free): 1 + 256 * 3 for the loop, 1 + 1 + 2
+// for the execute_region, the scf.if and its costlier branch; 773 in all,
+// so 11 iterations reach 8192.
+// CHECK-LABEL: func.func @static_inner_loop
+// CHECK:         %[[MIN:.+]] = arith.constant 11 : index
+// CHECK:         %[[IF:.+]] = arith.cmpi sge, %{{.+}}, %[[MIN]] : index
+// CHECK:         omp.parallel if(%[[IF]])
+func.func @static_inner_loop(%a: memref<?x256xf32>, %n: index, %flag: i1) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        scf.for %j = %c0 to %c256 step %c1 {
+          %x = memref.load %a[%i, %j] : memref<?x256xf32>
+          %y = arith.addf %x, %f : f32
+          memref.store %y, %a[%i, %j] : memref<?x256xf32>
+        }
+        scf.execute_region {
+          scf.if %flag {
+            memref.store %f, %a[%i, %c0] : memref<?x256xf32>
+            memref.store %f, %a[%i, %c1] : memref<?x256xf32>
+          } else {
+            memref.store %f, %a[%i, %c0] : memref<?x256xf32>
+          }
+          scf.yield
+        }
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// An inner loop whose trip count is not a constant may hold any amount of
+// work: two iterations are worth a fork, as are two of a call's.
+// CHECK-LABEL: func.func @dynamic_inner_loop
+// CHECK:         %[[MIN:.+]] = arith.constant 2 : index
+// CHECK:         arith.cmpi sge, %{{.+}}, %[[MIN]] : index
+// CHECK-LABEL: func.func @call
+// CHECK:         %[[MIN:.+]] = arith.constant 2 : index
+// CHECK:         arith.cmpi sge, %{{.+}}, %[[MIN]] : index
+func.func @dynamic_inner_loop(%a: memref<?x?xf32>, %n: index, %m: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        scf.for %j = %c0 to %m step %c1 {
+          memref.store %f, %a[%i, %j] : memref<?x?xf32>
+        }
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+func.func private @work(index)
+
+func.func @call(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        func.call @work(%i) : (index) -> ()
         omp.yield
       }
     }

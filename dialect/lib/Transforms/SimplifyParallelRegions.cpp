@@ -10,11 +10,15 @@
 //  - its static schedule calls into libomp at every start, and Debian's
 //    libomp formats a trace string there each time;
 //  - a loop with a single iteration (a row-wise op on one row) still wakes
-//    every thread to do nothing.
+//    every thread to do nothing, and a loop with little work in all (a
+//    decoding step's transposes copy a few hundred floats) spends more on
+//    the fork and the join than it saves.
 // So the loop becomes an scf.for over this thread's contiguous share of the
 // iterations (what a static schedule gives it), and the region gets an `if`
-// that keeps it on the calling thread when there is one iteration. Each
-// iteration runs whole on one thread, as before, so results do not change.
+// that keeps it on the calling thread when there is one iteration, or too
+// few for the operations one iteration executes (counted statically) to
+// reach kMinParallelOperations. Each iteration runs whole on one thread, as
+// before, so results do not change.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,11 +26,14 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+
+#include <optional>
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMSIMPLIFYPARALLELREGIONS
@@ -36,6 +43,74 @@ namespace mlir::tfm {
 using namespace mlir;
 
 namespace {
+/// Below this many operations in all, a loop runs on the calling thread: a
+/// fork and a join cost about 4 microseconds on 2 threads here (what
+/// dropping 36 of them per decoding step saved), about as long as one thread
+/// takes for this many (a vector operation counts as one; a loop of vector
+/// copies from memory would be slower, hence no higher bound).
+constexpr int64_t kMinParallelOperations = int64_t(1) << 13;
+
+/// Counts past this are all "a lot"; keeps sums and products from
+/// overflowing.
+constexpr int64_t kCountCap = int64_t(1) << 40;
+
+std::optional<int64_t> operationsOf(Block &block);
+
+/// Operations `op` executes, nested ones included; std::nullopt when that
+/// is not known statically (a loop with a bound that is not a constant, a
+/// call, an op with regions not modelled here).
+std::optional<int64_t> operationsOf(Operation &op) {
+  if (op.hasTrait<OpTrait::IsTerminator>())
+    return 0;
+  if (isa<CallOpInterface>(op))
+    return std::nullopt;
+  if (op.getNumRegions() == 0)
+    return 1;
+  if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    std::optional<APInt> trips = loop.getStaticTripCount();
+    std::optional<int64_t> body = operationsOf(*loop.getBody());
+    if (!trips || !body)
+      return std::nullopt;
+    int64_t count = static_cast<int64_t>(trips->getLimitedValue(kCountCap));
+    if (count > 0 && *body > kCountCap / count)
+      return kCountCap;
+    return 1 + count * *body;
+  }
+  if (!isa<scf::IfOp, scf::ExecuteRegionOp, memref::AllocaScopeOp>(op))
+    return std::nullopt;
+  // The costlier branch of an scf.if; the one region of the others.
+  int64_t most = 0;
+  for (Region &region : op.getRegions())
+    for (Block &block : region) {
+      std::optional<int64_t> count = operationsOf(block);
+      if (!count)
+        return std::nullopt;
+      most = std::max(most, *count);
+    }
+  return std::min(kCountCap, 1 + most);
+}
+
+std::optional<int64_t> operationsOf(Block &block) {
+  int64_t total = 0;
+  for (Operation &op : block) {
+    std::optional<int64_t> count = operationsOf(op);
+    if (!count)
+      return std::nullopt;
+    total = std::min(kCountCap, total + *count);
+  }
+  return total;
+}
+
+/// The fewest iterations of `nest` worth forking for: two, or enough to
+/// reach kMinParallelOperations when one iteration's count is known.
+int64_t minParallelIterations(omp::LoopNestOp nest) {
+  std::optional<int64_t> perIteration = operationsOf(nest.getRegion().front());
+  if (!perIteration || *perIteration <= 0)
+    return 2;
+  return std::max<int64_t>(
+      2, llvm::divideCeil(kMinParallelOperations, *perIteration));
+}
+
 /// The worksharing loop that ends `parallel`'s body, if any.
 omp::WsloopOp closingWorksharingLoop(omp::ParallelOp parallel) {
   if (!parallel.getRegion().hasOneBlock())
@@ -162,8 +237,9 @@ struct TfmSimplifyParallelRegionsPass
         total = arith::MulIOp::create(b, loc, total, count);
       if (!parallel.getIfExpr())
         parallel.getIfExprMutable().assign(
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, total,
-                                  arith::ConstantIndexOp::create(b, loc, 1)));
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, total,
+                                  arith::ConstantIndexOp::create(
+                                      b, loc, minParallelIterations(nest))));
       distributeStatically(module, loop, nest, counts, total);
     }
   }

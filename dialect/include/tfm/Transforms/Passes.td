@@ -301,10 +301,14 @@ def TfmSimplifyParallelRegions
     contiguous share of the iterations (`omp_get_thread_num`,
     `omp_get_num_threads`): the share a static schedule gives it, without
     the loop's own closing barrier (the region's follows at once) and
-    without libomp's schedule calls. The region gets
-    `if(iterations > 1)`: a single iteration (a row-wise op on one row, as
-    in a decoding step) runs on the calling thread instead of waking the
-    others. Any other worksharing loop without reductions that ends a
+    without libomp's schedule calls. The region gets an `if` on the number
+    of iterations: at least two, and enough for their operations, counted
+    statically through the static loops and branches of one iteration, to
+    reach 8192 (an iteration holding a call or a loop with a dynamic trip
+    count counts as enough). A single iteration (a row-wise op on one row)
+    or a little work in all (a decoding step's transposes of a few hundred
+    floats) then runs on the calling thread instead of paying for a fork
+    and a join. Any other worksharing loop without reductions that ends a
     region only gets `nowait`. Every iteration still runs whole on one
     thread, so results do not change.
   }];
