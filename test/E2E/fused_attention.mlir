@@ -1,7 +1,8 @@
 // tfm.attention on shapes that do not fit the fused lowering's blocks (odd
 // lengths, head dims 40 and 96, Sq != Skv, dynamic sizes, masks hiding every
-// key of some queries) and on few queries with lane-multiple depths (the
-// single-query loop, also over keys and values appended to caches) against
+// key of some queries) and on few queries (the single-query loop, also over
+// keys and values appended to caches, with depths that are lane multiples
+// and depths of 20, 36, 40 and 8 in masked chunks) against
 // PyTorch, at every -O level: -O0/-O1 run the plain lowering, -O2/-O3 the
 // fused one (tfm-fuse-attention), whose query blocks run on OpenMP threads
 // (results do not depend on their number).
@@ -70,6 +71,15 @@
 // RUN: %e2e fused_cached_few --exe %t.3
 // RUN: %e2e fused_cached_many --exe %t.3
 // RUN: %e2e fused_cached_step --exe %t.3 --threads 1
+// RUN: %e2e fused_rows_odd_decode --exe %t.0
+// RUN: %e2e fused_rows_odd_few --exe %t.0
+// RUN: %e2e fused_cached_odd_step --exe %t.0
+// RUN: %e2e fused_cached_odd_many --exe %t.0
+// RUN: %e2e fused_rows_odd_decode --exe %t.3
+// RUN: %e2e fused_rows_odd_few --exe %t.3
+// RUN: %e2e fused_cached_odd_step --exe %t.3
+// RUN: %e2e fused_cached_odd_many --exe %t.3
+// RUN: %e2e fused_rows_odd_few --exe %t.3 --threads 2
 
 func.func @fused_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
                          %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
@@ -123,6 +133,25 @@ func.func @fused_rows_additive(%q: tensor<2x2x3x64xf32>, %k: tensor<2x2x21x64xf3
   %0 = tfm.attention %q, %k, %v mask(%bias : tensor<3x21xf32>) scale(3.000000e-01)
       : tensor<2x2x3x64xf32>, tensor<2x2x21x64xf32>, tensor<2x2x21x64xf32> -> tensor<2x2x3x64xf32>
   return %0 : tensor<2x2x3x64xf32>
+}
+
+func.func @fused_rows_odd(%q: tensor<?x3x?x20xf32>, %k: tensor<?x3x?x20xf32>,
+                          %v: tensor<?x3x?x36xf32>, %keep: tensor<?x1x?x?xi1>)
+    -> tensor<?x3x?x36xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%keep : tensor<?x1x?x?xi1>) causal
+      : tensor<?x3x?x20xf32>, tensor<?x3x?x20xf32>, tensor<?x3x?x36xf32> -> tensor<?x3x?x36xf32>
+  return %0 : tensor<?x3x?x36xf32>
+}
+
+func.func @fused_cached_odd(%q: tensor<?x3x?x40xf32>, %pk: tensor<?x?x3x40xf32>,
+                            %nk: tensor<?x3x?x40xf32>, %pv: tensor<?x?x3x8xf32>,
+                            %nv: tensor<?x3x?x8xf32>, %keep: tensor<?x1x1x?xi1>)
+    -> tensor<?x3x?x8xf32> {
+  %k = tfm.kv_cache_append %pk, %nk : tensor<?x?x3x40xf32>, tensor<?x3x?x40xf32> -> tensor<?x3x?x40xf32>
+  %v = tfm.kv_cache_append %pv, %nv : tensor<?x?x3x8xf32>, tensor<?x3x?x8xf32> -> tensor<?x3x?x8xf32>
+  %0 = tfm.attention %q, %k, %v mask(%keep : tensor<?x1x1x?xi1>) causal
+      : tensor<?x3x?x40xf32>, tensor<?x3x?x40xf32>, tensor<?x3x?x8xf32> -> tensor<?x3x?x8xf32>
+  return %0 : tensor<?x3x?x8xf32>
 }
 
 func.func @fused_cached(%q: tensor<?x3x?x32xf32>, %pk: tensor<?x?x3x32xf32>,

@@ -95,18 +95,18 @@ func.func @dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
 // vector and turned into 0 / -inf added to the scores; the head dimension,
 // of size 1, reads index 0.
 // CHECK-LABEL: func.func @per_query_mask
-// CHECK:         %[[M:.+]] = bufferization.to_buffer %arg3 read_only : tensor<2x1x5x7xi1>
+// CHECK:         %[[M:.+]] = bufferization.to_buffer %arg3 read_only : tensor<2x1x20x7xi1>
 // CHECK:         scf.forall (%[[B:.+]], %{{.+}}, %{{.+}}) in
 // CHECK:           scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (vector<16xf32>)
-// CHECK:             %[[X:.+]] = memref.load %[[M]][%[[B]], %c0{{.*}}, %{{.+}}, %{{.+}}] : memref<2x1x5x7xi1, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK:             %[[X:.+]] = memref.load %[[M]][%[[B]], %c0{{.*}}, %{{.+}}, %{{.+}}] : memref<2x1x20x7xi1, strided<[?, ?, ?, ?], offset: ?>>
 // CHECK:             arith.select %[[X]], %{{.+}}, %{{.+}} : f32
 // CHECK:             vector.insert
 // CHECK:           arith.addf {{.+}} : vector<16xf32>
-func.func @per_query_mask(%q: tensor<2x3x5x8xf32>, %k: tensor<2x3x7x8xf32>,
-                          %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x5x7xi1>) -> tensor<2x3x5x8xf32> {
-  %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x5x7xi1>)
-      : tensor<2x3x5x8xf32>, tensor<2x3x7x8xf32>, tensor<2x3x7x8xf32> -> tensor<2x3x5x8xf32>
-  return %0 : tensor<2x3x5x8xf32>
+func.func @per_query_mask(%q: tensor<2x3x20x8xf32>, %k: tensor<2x3x7x8xf32>,
+                          %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x20x7xi1>) -> tensor<2x3x20x8xf32> {
+  %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x20x7xi1>)
+      : tensor<2x3x20x8xf32>, tensor<2x3x7x8xf32>, tensor<2x3x7x8xf32> -> tensor<2x3x20x8xf32>
+  return %0 : tensor<2x3x20x8xf32>
 }
 
 // -----
@@ -119,11 +119,11 @@ func.func @per_query_mask(%q: tensor<2x3x5x8xf32>, %k: tensor<2x3x7x8xf32>,
 // CHECK:           %[[X:.+]] = memref.load %[[M]]
 // CHECK-NEXT:      %[[XS:.+]] = vector.broadcast %[[X]] : f32 to vector<16xf32>
 // CHECK-NEXT:      arith.addf %{{.+}}, %[[XS]] : vector<16xf32>
-func.func @key_padding(%q: tensor<2x3x5x8xf32>, %k: tensor<2x3x7x8xf32>,
-                       %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x1x7xf32>) -> tensor<2x3x5x8xf32> {
+func.func @key_padding(%q: tensor<2x3x20x8xf32>, %k: tensor<2x3x7x8xf32>,
+                       %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x1x7xf32>) -> tensor<2x3x20x8xf32> {
   %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x1x7xf32>)
-      : tensor<2x3x5x8xf32>, tensor<2x3x7x8xf32>, tensor<2x3x7x8xf32> -> tensor<2x3x5x8xf32>
-  return %0 : tensor<2x3x5x8xf32>
+      : tensor<2x3x20x8xf32>, tensor<2x3x7x8xf32>, tensor<2x3x7x8xf32> -> tensor<2x3x20x8xf32>
+  return %0 : tensor<2x3x20x8xf32>
 }
 
 // -----
@@ -178,20 +178,46 @@ func.func @one_query(%q: tensor<?x8x1x64xf32>, %k: tensor<?x8x?x64xf32>,
 
 // -----
 
-// A depth that is not a lane multiple (40): one query takes a block of 16
-// queries along lanes instead.
+// A depth that is not a lane multiple (40) takes the single-query loop too:
+// rows are two full chunks and a masked one (8 of 16 lanes loaded, the rest
+// zeros, so dot products are unchanged), and O's last chunk is a masked
+// store.
 // CHECK-LABEL: func.func @one_query_odd_depth
 // CHECK-NOT:     scf.if
-// CHECK:         scf.forall
-// CHECK:           memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
-// CHECK-NOT:     memref<64x64xf32>
-// CHECK-NOT:     vector.reduction
+// CHECK:         %[[Q:.+]] = bufferization.to_buffer %arg0 read_only : tensor<2x3x1x40xf32> to memref<2x3x1x40xf32, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK:         scf.forall (%[[B:.+]], %[[H:.+]], %[[I:.+]]) in (%c2, %c3, %{{.+}})
+// CHECK-NOT:       memref.alloca
+// CHECK:           vector.load %[[Q]][%[[B]], %[[H]], %[[I]], %c0{{.*}}]
+// CHECK:           vector.load %[[Q]][%[[B]], %[[H]], %[[I]], %c16{{.*}}]
+// CHECK:           %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
+// CHECK:           vector.maskedload %[[Q]][%[[B]], %[[H]], %[[I]], %c32{{.*}}], %[[MASK]], %{{.+}} : memref<2x3x1x40xf32, strided<[?, ?, ?, 1], offset: ?>>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:           scf.for
+// CHECK:             vector.maskedload
+// CHECK:           vector.store
+// CHECK:           vector.store
+// CHECK:           vector.maskedstore %{{.+}}[%[[B]], %[[H]], %[[I]], %c32{{.*}}], %{{.+}}, %{{.+}} : memref<2x3x1x40xf32>, vector<16xi1>, vector<16xf32>
 // CHECK:         bufferization.to_tensor
 func.func @one_query_odd_depth(%q: tensor<2x3x1x40xf32>, %k: tensor<2x3x9x40xf32>,
                                %v: tensor<2x3x9x40xf32>) -> tensor<2x3x1x40xf32> {
   %0 = tfm.attention %q, %k, %v
       : tensor<2x3x1x40xf32>, tensor<2x3x9x40xf32>, tensor<2x3x9x40xf32> -> tensor<2x3x1x40xf32>
   return %0 : tensor<2x3x1x40xf32>
+}
+
+// -----
+
+// A dynamic depth cannot be cut into chunks at compile time: one query
+// takes a block of 16 queries along lanes (Qᵀ tile [D, 16]) instead.
+// CHECK-LABEL: func.func @one_query_dynamic_depth
+// CHECK:         scf.forall
+// CHECK:           memref.alloca(%{{.+}}) {alignment = 64 : i64} : memref<?x16xf32>
+// CHECK-NOT:       vector.maskedload
+// CHECK:         bufferization.to_tensor
+func.func @one_query_dynamic_depth(%q: tensor<2x3x1x?xf32>, %k: tensor<2x3x9x?xf32>,
+                                   %v: tensor<2x3x9x?xf32>) -> tensor<2x3x1x?xf32> {
+  %0 = tfm.attention %q, %k, %v
+      : tensor<2x3x1x?xf32>, tensor<2x3x9x?xf32>, tensor<2x3x9x?xf32> -> tensor<2x3x1x?xf32>
+  return %0 : tensor<2x3x1x?xf32>
 }
 
 // -----

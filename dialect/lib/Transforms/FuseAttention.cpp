@@ -14,11 +14,11 @@
 // on entry and O on exit, once per query block.
 //
 // A single query (a decoding step: Sq = 1) would fill one lane of sixteen:
-// when D and Dv are static multiples of the lane count, such a query takes
-// its own loop instead, with the depth along lanes: q·k is a dot product of
-// D/16 vectors per key (sixteen keys' sums across lanes taken together by a
-// shuffle-and-add tree), the accumulator O is Dv/16 vectors, and sixteen
-// keys at a time share one softmax step.
+// when D and Dv are static, such a query takes its own loop instead, with
+// the depth along lanes: q·k is a dot product of ceil(D/16) vectors per key
+// (the last one masked when D is not a lane multiple; sixteen keys' sums
+// across lanes taken together by a shuffle-and-add tree), the accumulator O
+// is ceil(Dv/16) vectors, and sixteen keys at a time share one softmax step.
 //
 // The body is written on buffers (inputs through bufferization.to_buffer,
 // scratch tiles as stack allocas) and the result handed back to the tensor
@@ -100,9 +100,8 @@ public:
   Value build();
   scf::ForallOp getForall() const { return forall; }
 
-  /// Whether `op` can take the single-query loop: D and Dv static multiples
-  /// of kLanes.
-  static bool hasLaneMultipleDepths(AttentionOp op);
+  /// Whether `op` can take the single-query loop: D and Dv static.
+  static bool hasStaticDepths(AttentionOp op);
   /// One query per forall iteration, with the depth along lanes.
   static constexpr int64_t kSingleQuery = 1;
 
@@ -131,6 +130,28 @@ private:
   }
   void storeVec(Value v, Value mem, ValueRange indices) {
     vector::StoreOp::create(b, loc, v, mem, indices);
+  }
+  /// Chunk `c` (kLanes wide) of a row of `depth` elements whose chunk
+  /// starts at `indices`: past the row's end, lanes are masked (loaded as
+  /// zeros, not stored), which keeps rows of any depth in vectors.
+  Value loadChunk(Value mem, ValueRange indices, int64_t c, int64_t depth) {
+    int64_t lanes = std::min(kLanes, depth - c * kLanes);
+    if (lanes == kLanes)
+      return loadVec(mem, indices);
+    return vector::MaskedLoadOp::create(b, loc, vecType, mem, indices,
+                                        chunkMask(lanes), splat(0.0));
+  }
+  void storeChunk(Value v, Value mem, ValueRange indices, int64_t c,
+                  int64_t depth) {
+    int64_t lanes = std::min(kLanes, depth - c * kLanes);
+    if (lanes == kLanes)
+      return storeVec(v, mem, indices);
+    vector::MaskedStoreOp::create(b, loc, mem, indices, chunkMask(lanes), v);
+  }
+  Value chunkMask(int64_t lanes) {
+    return vector::ConstantMaskOp::create(
+        b, loc, VectorType::get({kLanes}, b.getI1Type()),
+        b.getDenseI64ArrayAttr({lanes}));
   }
   Value toBuffer(Value tensor, bool unitInnerStride = false);
   /// A constant where the size is static.
@@ -471,12 +492,12 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
       });
 }
 
-bool FlashBuilder::hasLaneMultipleDepths(AttentionOp op) {
-  auto isLaneMultiple = [](Value t) {
-    int64_t d = cast<RankedTensorType>(t.getType()).getDimSize(3);
-    return !ShapedType::isDynamic(d) && d % kLanes == 0;
+bool FlashBuilder::hasStaticDepths(AttentionOp op) {
+  auto isStatic = [](Value t) {
+    return !ShapedType::isDynamic(
+        cast<RankedTensorType>(t.getType()).getDimSize(3));
   };
-  return isLaneMultiple(op.getQuery()) && isLaneMultiple(op.getValue());
+  return isStatic(op.getQuery()) && isStatic(op.getValue());
 }
 
 /// The value the mask operand adds to the score of (row, key): the float
@@ -542,9 +563,13 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   hi = ivs[1];
   Value row = ivs[2];
   Value c0 = idx(0), c1 = idx(1);
-  int64_t dq =
-      cast<RankedTensorType>(op.getQuery().getType()).getDimSize(3) / kLanes;
-  int64_t dv = cast<RankedTensorType>(valueT.getType()).getDimSize(3) / kLanes;
+  // D and Dv in chunks of kLanes, the last one masked where they are not
+  // lane multiples.
+  int64_t depthQK =
+      cast<RankedTensorType>(op.getQuery().getType()).getDimSize(3);
+  int64_t depthV = cast<RankedTensorType>(valueT.getType()).getDimSize(3);
+  int64_t dq = llvm::divideCeil(depthQK, kLanes);
+  int64_t dv = llvm::divideCeil(depthV, kLanes);
   double inf = std::numeric_limits<double>::infinity();
   auto scalar = [&](double v) {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
@@ -555,7 +580,8 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   SmallVector<Value> qv;
   for (int64_t c = 0; c < dq; ++c)
     qv.push_back(arith::MulFOp::create(
-        b, loc, loadVec(q, {bi, hi, row, idx(c * kLanes)}), scaleVec));
+        b, loc, loadChunk(q, {bi, hi, row, idx(c * kLanes)}, c, depthQK),
+        scaleVec));
 
   // The row sees keys [0, kvEnd).
   Value kvEnd = skv;
@@ -655,28 +681,30 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   if (keyAppend) {
     // The cached positions [0, L) from the caches [L, B, H, D], then the new
     // ones [L, Skv) from the steps [B, H, S, D]: no concatenated copy.
-    auto fromCache = [&](Value cache) {
-      return [&, cache](Value key, int64_t c) {
-        return loadVec(cache, {key, bi, hi, idx(c * kLanes)});
+    auto fromCache = [&](Value cache, int64_t depth) {
+      return [&, cache, depth](Value key, int64_t c) {
+        return loadChunk(cache, {key, bi, hi, idx(c * kLanes)}, c, depth);
       };
     };
-    auto fromStep = [&](Value step) {
-      return [&, step](Value key, int64_t c) {
-        return loadVec(step, {bi, hi, sub(key, pastLength), idx(c * kLanes)});
+    auto fromStep = [&](Value step, int64_t depth) {
+      return [&, step, depth](Value key, int64_t c) {
+        return loadChunk(step, {bi, hi, sub(key, pastLength), idx(c * kLanes)},
+                         c, depth);
       };
     };
-    auto pastKeys = fromCache(pastK), pastValues = fromCache(pastV);
-    auto newKeys = fromStep(newK), newValues = fromStep(newV);
+    auto pastKeys = fromCache(pastK, depthQK);
+    auto pastValues = fromCache(pastV, depthV);
+    auto newKeys = fromStep(newK, depthQK), newValues = fromStep(newV, depthV);
     state = walkKeys(c0, minIdx(pastLength, kvEnd), sub(pastLength, c1),
                      pastKeys, pastValues, init);
     state =
         walkKeys(pastLength, kvEnd, sub(skv, c1), newKeys, newValues, state);
   } else {
     auto keys = [&](Value key, int64_t c) {
-      return loadVec(k, {bi, hi, key, idx(c * kLanes)});
+      return loadChunk(k, {bi, hi, key, idx(c * kLanes)}, c, depthQK);
     };
     auto values = [&](Value key, int64_t c) {
-      return loadVec(v, {bi, hi, key, idx(c * kLanes)});
+      return loadChunk(v, {bi, hi, key, idx(c * kLanes)}, c, depthV);
     };
     state = walkKeys(c0, kvEnd, sub(skv, c1), keys, values, init);
   }
@@ -690,8 +718,8 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
       scalar(0.0));
   Value invVec = vector::BroadcastOp::create(b, loc, vecType, inv);
   for (int64_t c = 0; c < dv; ++c)
-    storeVec(arith::MulFOp::create(b, loc, state[2 + c], invVec), out,
-             {bi, hi, row, idx(c * kLanes)});
+    storeChunk(arith::MulFOp::create(b, loc, state[2 + c], invVec), out,
+               {bi, hi, row, idx(c * kLanes)}, c, depthV);
 }
 
 /// Sᵀ rows [0, nk) of the key block at k0 into sT, keyRows keys at a time
@@ -912,10 +940,10 @@ struct TfmFuseAttentionPass
       // Queries lie along lanes: a decoding step (one query per sequence)
       // would leave all but one lane of a wide block idle, so up to kLanes
       // queries take the single-query loop, or blocks of kLanes where the
-      // depths are not lane multiples (chosen at run time if Sq is dynamic).
+      // depths are dynamic (chosen at run time if Sq is dynamic).
       int64_t sq =
           cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2);
-      int64_t smallBlock = FlashBuilder::hasLaneMultipleDepths(op)
+      int64_t smallBlock = FlashBuilder::hasStaticDepths(op)
                                ? FlashBuilder::kSingleQuery
                                : kLanes;
       // The single-query loop reads keys and values appended to a cache from

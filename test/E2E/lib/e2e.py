@@ -322,15 +322,15 @@ def fused_additive(rng):
 # lowering's single-query loop (depth along lanes), more take query blocks:
 # the same entry point covers both.
 
-def rows(rng, b, sq, skv, hidden=None):
-    """fused_rows: D=32, Dv=48, an i1 mask [B, 1, Sq, Skv] that hides
-    keep[hidden] entirely, causal."""
-    q, k, v = randn(rng, b, 3, sq, 32), randn(rng, b, 3, skv, 32), randn(rng, b, 3, skv, 48)
+def rows(rng, b, sq, skv, hidden=None, entry="fused_rows", d=32, dv=48):
+    """fused_rows: D=32, Dv=48 (fused_rows_odd: 20 and 36), an i1 mask
+    [B, 1, Sq, Skv] that hides keep[hidden] entirely, causal."""
+    q, k, v = randn(rng, b, 3, sq, d), randn(rng, b, 3, skv, d), randn(rng, b, 3, skv, dv)
     keep = rng.random((b, 1, sq, skv)) > 0.3
     if hidden is not None:
         keep[hidden] = False
     ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect("fused_rows", [q, k, v, keep], ref, 1e-4)
+    return Expect(entry, [q, k, v, keep], ref, 1e-4)
 
 
 @case
@@ -367,17 +367,30 @@ def fused_rows_additive(rng):
 # Keys and values appended to caches [L, B, H, D] (tfm.kv_cache_append):
 # the single-query loop reads the caches and the new steps in place.
 
-def cached(rng, l, s, sq, hidden=None):
-    q = randn(rng, 2, 3, sq, 32)
-    pk, pv = randn(rng, l, 2, 3, 32), randn(rng, l, 2, 3, 48)
-    nk, nv = randn(rng, 2, 3, s, 32), randn(rng, 2, 3, s, 48)
+def cached(rng, l, s, sq, hidden=None, entry="fused_cached", d=32, dv=48):
+    """fused_cached: D=32, Dv=48 (fused_cached_odd: 40 and 8)."""
+    q = randn(rng, 2, 3, sq, d)
+    pk, pv = randn(rng, l, 2, 3, d), randn(rng, l, 2, 3, dv)
+    nk, nv = randn(rng, 2, 3, s, d), randn(rng, 2, 3, s, dv)
     keep = rng.random((2, 1, 1, l + s)) > 0.25
     if hidden is not None:
         keep[hidden] = False
     k = np.concatenate([pk.transpose(1, 2, 0, 3), nk], axis=2)
     v = np.concatenate([pv.transpose(1, 2, 0, 3), nv], axis=2)
     ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect("fused_cached", [q, pk, nk, pv, nv, keep], ref, 1e-4)
+    return Expect(entry, [q, pk, nk, pv, nv, keep], ref, 1e-4)
+
+
+@case
+def fused_rows_odd_decode(rng):
+    # Depths that are not lane multiples (20, 36): rows in masked chunks.
+    return rows(rng, 2, 1, 77, hidden=1, entry="fused_rows_odd", d=20, dv=36)
+
+
+@case
+def fused_rows_odd_few(rng):
+    return rows(rng, 2, 5, 37, hidden=(0, 0, 2), entry="fused_rows_odd",
+                d=20, dv=36)
 
 
 @case
@@ -396,6 +409,18 @@ def fused_cached_few(rng):
 def fused_cached_many(rng):
     # 20 queries take query blocks over the materialized append.
     return cached(rng, 9, 20, 20)
+
+
+@case
+def fused_cached_odd_step(rng):
+    # Keys of depth 40 (two full chunks and half of one), values of depth 8
+    # (half a chunk), read from the caches in place.
+    return cached(rng, 45, 1, 1, hidden=1, entry="fused_cached_odd", d=40, dv=8)
+
+
+@case
+def fused_cached_odd_many(rng):
+    return cached(rng, 9, 20, 20, entry="fused_cached_odd", d=40, dv=8)
 
 
 def mha_module(rng, embed, heads, kdim=None, vdim=None):

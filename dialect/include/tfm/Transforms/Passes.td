@@ -165,14 +165,15 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
     dimension are computed on clamped indices and never written.
 
     Up to 16 queries (decoding steps) would leave lanes idle. Where D and Dv
-    are static multiples of 16 they take a single-query loop instead: one
-    forall iteration per query, the depth along lanes (the scaled query and
-    the accumulator are D/16 and Dv/16 vectors read and written with
-    `vector.load`/`vector.store`, so the operands are taken with unit
-    innermost strides), a dot product per key with the 16 keys' sums across
+    are static they take a single-query loop instead: one forall iteration
+    per query, the depth along lanes (the scaled query and the accumulator
+    are ceil(D/16) and ceil(Dv/16) vectors read and written with
+    `vector.load`/`vector.store`, and `vector.maskedload`/`maskedstore` for
+    a last, partial chunk, so the operands are taken with unit innermost
+    strides), a dot product per key with the 16 keys' sums across
     lanes taken together by a tree of `vector.shuffle`s and additions (15
     additions instead of 16 horizontal reductions), and one online-softmax
-    step per 16 keys. Other depths take blocks of 16 queries.
+    step per 16 keys. Dynamic depths take blocks of 16 queries.
     With a dynamic Sq both versions are emitted under an `scf.if` on Sq.
     Keys and values that are `tfm.kv_cache_append` results (a decoding step
     over its cache) are read by the single-query loop from the caches
