@@ -50,6 +50,8 @@ sanitized = bool(getattr(config, "tfm_sanitize_link_dir", ""))
 if sanitized:
     llvm_config.with_environment("PATH", config.tfm_sanitize_link_dir,
                                  append_path=True)
+    # For tests of what only `ulimit -v` can cap (ASan's cap is malloc's).
+    config.available_features.add("sanitized")
 # A shell prefix that caps what one process can allocate at 512 MiB. ASan
 # reserves terabytes of address space for its shadow, so under it the cap
 # is ASan's own: allocations above it return null, with a warning on

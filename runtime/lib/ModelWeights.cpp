@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <new>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,7 +78,13 @@ ModelWeights::ModelWeights(const std::string &path) {
   uint64_t shift = offset % page;
   if (size > SIZE_MAX - shift)
     throw Error(source, "too large to load");
-  storage = AlignedBuffer(static_cast<size_t>(shift + size));
+  try {
+    storage = AlignedBuffer(static_cast<size_t>(shift + size));
+  } catch (const std::bad_alloc &) {
+    throw Error(source, "out of memory: cannot allocate " +
+                            std::to_string(shift + size) +
+                            " bytes to load the weights");
+  }
   auto *bytes = static_cast<uint8_t *>(storage.get()) + shift;
   for (uint64_t done = 0; done < size;) {
     size_t chunk =
