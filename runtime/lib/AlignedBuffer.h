@@ -48,6 +48,13 @@ public:
 
   void *get() const { return data; }
 
+  /// Makes the buffer read-only where the system can (large-page buffers):
+  /// a stray write then faults instead of corrupting, say, weights.
+  void protect() {
+    if (usesLargePages(bytes))
+      protectLargePages(data, bytes);
+  }
+
 private:
   void release() {
     if (usesLargePages(bytes))

@@ -9,7 +9,12 @@
 // generated 10% (1 thread) to 15% (2 threads) more tokens per second than
 // with them mapped. Large blocks are therefore anonymous mappings aligned to
 // 2 MiB with MADV_HUGEPAGE, which Linux honours when transparent huge pages
-// are `always` or `madvise`; elsewhere they are ordinary pages.
+// are `always` or `madvise`; elsewhere they are ordinary pages. (With THP's
+// `defrag` setting at its default, a fault in such a block may compact
+// memory first: a slower start on a fragmented machine, never a failure.)
+//
+// Under AddressSanitizer every block comes from malloc instead, so that
+// overflows still hit redzones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +23,17 @@
 
 #include <cstddef>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TFM_LARGE_PAGES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TFM_LARGE_PAGES 0
+#endif
+#endif
+#ifndef TFM_LARGE_PAGES
+#define TFM_LARGE_PAGES 1
+#endif
+
 namespace tfm::runtime {
 
 /// The huge page size asked for (x86-64's PMD size).
@@ -25,14 +41,21 @@ constexpr size_t kLargePageBytes = size_t(2) << 20;
 
 /// Whether a block of `bytes` is given whole large pages: smaller blocks
 /// would waste most of one.
-inline bool usesLargePages(size_t bytes) { return bytes >= kLargePageBytes; }
+inline bool usesLargePages(size_t bytes) {
+  return TFM_LARGE_PAGES && bytes >= kLargePageBytes;
+}
 
 /// `bytes` rounded up to whole large pages, zero-filled and aligned to
-/// kLargePageBytes; nullptr when the system refuses.
-void *mapLargePages(size_t bytes);
+/// kLargePageBytes, with `prefixBytes` (at most kLargePageBytes) of
+/// ordinary pages just below it for a caller's header; nullptr when the
+/// system refuses.
+void *mapLargePages(size_t bytes, size_t prefixBytes = 0);
 
-/// Gives back a block of mapLargePages(bytes).
-void unmapLargePages(void *block, size_t bytes);
+/// Gives back a block of mapLargePages(bytes, prefixBytes).
+void unmapLargePages(void *block, size_t bytes, size_t prefixBytes = 0);
+
+/// Makes a block of mapLargePages(bytes) read-only.
+void protectLargePages(void *block, size_t bytes);
 
 } // namespace tfm::runtime
 

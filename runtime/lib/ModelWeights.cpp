@@ -72,10 +72,10 @@ ModelWeights::ModelWeights(const std::string &path) {
   }
   // Read into large pages of our own rather than mapped: a decoding step
   // streams every weight, and it ran 10-15% faster so (see LargePages.h)
-  // for 10-40 ms more at start. The copy keeps `offset`'s place within a
-  // page, so tensors keep the alignment the file gives them.
-  uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  uint64_t shift = offset % page;
+  // for 10-40 ms more at start. The copy keeps `offset`'s place within the
+  // buffer's alignment, so tensors keep the vector alignment the file gives
+  // them; it is read-only once read, as the mapping was.
+  uint64_t shift = offset % AlignedBuffer::kAlignment;
   if (size > SIZE_MAX - shift)
     throw Error(source, "too large to load");
   try {
@@ -99,6 +99,7 @@ ModelWeights::ModelWeights(const std::string &path) {
                                                 "of file"));
     done += static_cast<uint64_t>(got);
   }
+  storage.protect();
   base = bytes;
 
   st::Header header;

@@ -47,11 +47,11 @@ using tfm::runtime::usesLargePages;
 
 static_assert(sizeof(BlockHeader) <= kHeaderBytes);
 
-// Pooled blocks, header included, are rounded up to powers of two, so that
-// the growing sizes of a generation loop keep landing in the same classes:
-// the pool then holds at most about twice the largest working set instead of
-// one block per size ever seen. (The header counts so that a block of large
-// pages is exactly a power of two of them.)
+// Pooled blocks are rounded up to powers of two, so that the growing sizes
+// of a generation loop keep landing in the same classes: the pool then holds
+// at most about twice the largest working set instead of one block per size
+// ever seen. (A block of large pages keeps its header in an ordinary page
+// just below them, so that it is exactly a power of two of them.)
 constexpr unsigned kNumClasses = 64;
 
 // Compiled code does not check its allocations: running out of memory is
@@ -73,22 +73,26 @@ public:
     if (size > SIZE_MAX / 2 - header)
       outOfMemory(size);
     unsigned sizeClass = 0;
-    size_t capacity = header + size;
+    size_t capacity = size;
     if (size >= kPooledMinBytes) {
-      sizeClass = ceilLog2(capacity);
+      sizeClass = ceilLog2(size);
       capacity = size_t(1) << sizeClass;
-      if (void *reused = take(sizeClass, header, size))
+      if (void *reused = take(sizeClass, header))
         return reused;
     }
     // (A large page's alignment covers every header but absurd ones.)
-    bool largePages = sizeClass && usesLargePages(capacity) &&
-                      header <= tfm::runtime::kLargePageBytes;
-    void *base = largePages
-                     ? mapLargePages(capacity)
-                     : std::aligned_alloc(header, roundUp(capacity, header));
+    if (sizeClass && usesLargePages(capacity) &&
+        header <= tfm::runtime::kLargePageBytes) {
+      void *data = mapLargePages(capacity, header);
+      if (!data)
+        outOfMemory(size);
+      return place(static_cast<char *>(data) - header, sizeClass, header,
+                   /*largePages=*/true);
+    }
+    void *base = std::aligned_alloc(header, header + roundUp(capacity, header));
     if (!base)
       outOfMemory(size);
-    return place(base, sizeClass, header, largePages);
+    return place(base, sizeClass, header, /*largePages=*/false);
   }
 
   void release(void *ptr) {
@@ -114,7 +118,7 @@ public:
       for (void *ptr : freeBlocks[c]) {
         BlockHeader *h = headerOf(ptr);
         if (h->largePages)
-          unmapLargePages(h->base, size_t(1) << c);
+          unmapLargePages(ptr, size_t(1) << c, h->headerBytes);
         else
           std::free(h->base);
       }
@@ -140,16 +144,13 @@ private:
   }
 
   // A free block of the class whose header is at least `header` bytes (so
-  // that it satisfies the alignment asked for) and that still holds `size`
-  // bytes after its header.
-  void *take(unsigned sizeClass, size_t header, size_t size) {
+  // that it satisfies the alignment asked for).
+  void *take(unsigned sizeClass, size_t header) {
     std::lock_guard<std::mutex> lock(mutex);
     std::vector<void *> &blocks = freeBlocks[sizeClass];
     for (size_t i = blocks.size(); i-- > 0;) {
       void *ptr = blocks[i];
-      size_t blockHeader = headerOf(ptr)->headerBytes;
-      if (blockHeader >= header &&
-          (size_t(1) << sizeClass) - blockHeader >= size) {
+      if (headerOf(ptr)->headerBytes >= header) {
         blocks[i] = blocks.back();
         blocks.pop_back();
         return ptr;

@@ -108,8 +108,15 @@ func.func @static_inner_loop(%a: memref<?x256xf32>, %n: index, %flag: i1) {
 // -----
 
 // An inner loop whose trip count is not a constant may hold any amount of
-// work: two iterations are worth a fork, as are two of a call's.
+// work: two iterations are worth a fork, as are two of a call's, of a
+// whole-buffer copy's, or of a region of several blocks (which may loop).
 // CHECK-LABEL: func.func @dynamic_inner_loop
+// CHECK:         %[[MIN:.+]] = arith.constant 2 : index
+// CHECK:         arith.cmpi sge, %{{.+}}, %[[MIN]] : index
+// CHECK-LABEL: func.func @copy
+// CHECK:         %[[MIN:.+]] = arith.constant 2 : index
+// CHECK:         arith.cmpi sge, %{{.+}}, %[[MIN]] : index
+// CHECK-LABEL: func.func @blocks
 // CHECK:         %[[MIN:.+]] = arith.constant 2 : index
 // CHECK:         arith.cmpi sge, %{{.+}}, %[[MIN]] : index
 // CHECK-LABEL: func.func @call
@@ -134,6 +141,48 @@ func.func @dynamic_inner_loop(%a: memref<?x?xf32>, %n: index, %m: index) {
 }
 
 func.func private @work(index)
+
+func.func @copy(%a: memref<?x4096xf32>, %b: memref<?x4096xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        %from = memref.subview %a[%i, 0] [1, 4096] [1, 1] : memref<?x4096xf32> to memref<4096xf32, strided<[1], offset: ?>>
+        %to = memref.subview %b[%i, 0] [1, 4096] [1, 1] : memref<?x4096xf32> to memref<4096xf32, strided<[1], offset: ?>>
+        memref.copy %from, %to : memref<4096xf32, strided<[1], offset: ?>> to memref<4096xf32, strided<[1], offset: ?>>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+func.func @blocks(%a: memref<?xf32>, %n: index, %m: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %f = arith.constant 1.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%n) step (%c1) {
+        scf.execute_region {
+          cf.br ^loop(%c0 : index)
+        ^loop(%j: index):
+          memref.store %f, %a[%i] : memref<?xf32>
+          %next = arith.addi %j, %c1 : index
+          %more = arith.cmpi slt, %next, %m : index
+          cf.cond_br %more, ^loop(%next : index), ^done
+        ^done:
+          scf.yield
+        }
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
 
 func.func @call(%n: index) {
   %c0 = arith.constant 0 : index

@@ -553,11 +553,11 @@ Value FlashBuilder::sumLanesOfEach(ArrayRef<Value> vectors) {
   return level.front();
 }
 
-/// One query row: q·scale in D/16 vectors; per block of kLanes keys, the
-/// scores as one vector (a dot product per key, summed across lanes for all
-/// kLanes keys at once by sumLanesOfEach), one
-/// online-softmax step, and O += p·V as Dv/16 vectors. Keys past the end or
-/// hidden by the causal flag score -inf; a row that sees no key gets zeros.
+/// One query row: q·scale in ceil(D/16) vectors; per block of kLanes keys,
+/// the scores as one vector (a dot product per key, summed across lanes for
+/// all kLanes keys at once by sumLanesOfEach), one online-softmax step, and
+/// O += p·V as ceil(Dv/16) vectors. Keys past the end or hidden by the
+/// causal flag score -inf; a row that sees no key gets zeros.
 void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   bi = ivs[0];
   hi = ivs[1];

@@ -26,6 +26,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -58,11 +59,14 @@ std::optional<int64_t> operationsOf(Block &block);
 
 /// Operations `op` executes, nested ones included; std::nullopt when that
 /// is not known statically (a loop with a bound that is not a constant, a
-/// call, an op with regions not modelled here).
+/// call, a whole-buffer copy, an op with regions or a region with several
+/// blocks not modelled here).
 std::optional<int64_t> operationsOf(Operation &op) {
   if (op.hasTrait<OpTrait::IsTerminator>())
     return 0;
-  if (isa<CallOpInterface>(op))
+  // One op, any amount of work.
+  if (isa<CallOpInterface, memref::CopyOp>(op) ||
+      isa_and_nonnull<linalg::LinalgDialect>(op.getDialect()))
     return std::nullopt;
   if (op.getNumRegions() == 0)
     return 1;
@@ -78,15 +82,20 @@ std::optional<int64_t> operationsOf(Operation &op) {
   }
   if (!isa<scf::IfOp, scf::ExecuteRegionOp, memref::AllocaScopeOp>(op))
     return std::nullopt;
-  // The costlier branch of an scf.if; the one region of the others.
+  // The costlier branch of an scf.if; the one region of the others. (A
+  // region of several blocks may loop.)
   int64_t most = 0;
-  for (Region &region : op.getRegions())
-    for (Block &block : region) {
-      std::optional<int64_t> count = operationsOf(block);
-      if (!count)
-        return std::nullopt;
-      most = std::max(most, *count);
+  for (Region &region : op.getRegions()) {
+    if (!region.hasOneBlock()) {
+      if (region.empty())
+        continue;
+      return std::nullopt;
     }
+    std::optional<int64_t> count = operationsOf(region.front());
+    if (!count)
+      return std::nullopt;
+    most = std::max(most, *count);
+  }
   return std::min(kCountCap, 1 + most);
 }
 
