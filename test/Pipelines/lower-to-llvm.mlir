@@ -110,7 +110,8 @@ func.func @causal_attention(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>,
 }
 
 // Multi-head attention with a dynamic key padding mask: the pipeline
-// decomposes it before lowering.
+// decomposes it before lowering (self-attention: one projection [B, S, 3E],
+// sliced into q, k and v).
 //
 // LLVM-LABEL:  llvm.func @mha(
 // LLVM:          llvm.return
@@ -118,7 +119,7 @@ func.func @causal_attention(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>,
 // LLVM:          llvm.call @mha(
 //
 // LINALG-LABEL: func.func @mha
-// LINALG:         tensor.extract_slice %{{.+}}[16, 0] [16, 16] [1, 1]
+// LINALG:         tensor.extract_slice %{{.+}}[0, 0, 16] [%{{.+}}, %{{.+}}, 16] [1, 1, 1] : tensor<?x?x48xf32> to tensor<?x?x16xf32>
 // LINALG:         tensor.expand_shape
 // LINALG:         linalg.transpose
 // LINALG:         tensor.collapse_shape

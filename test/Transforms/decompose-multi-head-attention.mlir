@@ -38,6 +38,31 @@ func.func @packed_weights_and_biases(%q: tensor<2x5x16xf32>, %kv: tensor<2x7x16x
 
 // -----
 
+// Self-attention (query, key and value the same tensor) with a packed weight
+// and bias: one projection with the whole weight [3E, E] and bias, whose
+// [B, S, 3E] result is sliced into q, k and v; the weight is never sliced.
+// CHECK-LABEL: func.func @self_attention_packed
+// CHECK-SAME:    (%[[X:[^:]+]]: tensor<2x5x16xf32>, %[[W:[^:]+]]: tensor<48x16xf32>, %[[B:[^:]+]]: tensor<48xf32>
+// CHECK-NOT:     tensor.extract_slice %[[W]]
+// CHECK:         %[[P:.+]] = tfm.linear %[[X]], %[[W]] bias(%[[B]] : tensor<48xf32>) : tensor<2x5x16xf32>, tensor<48x16xf32> -> tensor<2x5x48xf32>
+// CHECK:         %[[PQ:.+]] = tensor.extract_slice %[[P]][0, 0, 0] [2, 5, 16] [1, 1, 1] : tensor<2x5x48xf32> to tensor<2x5x16xf32>
+// CHECK:         tensor.expand_shape %[[PQ]] {{\[}}[0], [1], [2, 3]] output_shape [2, 5, 4, 4]
+// CHECK:         %[[PK:.+]] = tensor.extract_slice %[[P]][0, 0, 16] [2, 5, 16] [1, 1, 1]
+// CHECK:         tensor.expand_shape %[[PK]]
+// CHECK:         %[[PV:.+]] = tensor.extract_slice %[[P]][0, 0, 32] [2, 5, 16] [1, 1, 1]
+// CHECK:         tensor.expand_shape %[[PV]]
+// CHECK-NOT:     tfm.linear %[[X]]
+// CHECK:         tfm.attention
+func.func @self_attention_packed(%x: tensor<2x5x16xf32>, %w: tensor<48x16xf32>, %b: tensor<48xf32>,
+                                 %ow: tensor<16x16xf32>) -> tensor<2x5x16xf32> {
+  %0 = tfm.multi_head_attention %x, %x, %x heads(4)
+      in_proj(%w : tensor<48x16xf32>) in_bias(%b : tensor<48xf32>) out_proj(%ow : tensor<16x16xf32>)
+      : tensor<2x5x16xf32>, tensor<2x5x16xf32>, tensor<2x5x16xf32> -> tensor<2x5x16xf32>
+  return %0 : tensor<2x5x16xf32>
+}
+
+// -----
+
 // Separate weights with kdim = 12 and vdim = 6 are used as they are (no
 // slicing); without biases the projections have none either.
 // CHECK-LABEL: func.func @separate_weights_no_bias
@@ -259,15 +284,19 @@ func.func @five_heads(%x: tensor<1x4x15xf32>, %w: tensor<45x15xf32>, %ow: tensor
 
 // Dynamic batch and lengths: the head split takes its sizes from tensor.dim,
 // the rank-3 attention mask's batch from the query, and the combined mask
-// gets dynamic sizes.
+// gets dynamic sizes. (Self-attention with a packed weight: one projection
+// [B, S, 3E], sliced into q, k and v.)
 // CHECK-LABEL: func.func @dynamic
-// CHECK-SAME:    (%[[X:[^:]+]]: tensor<?x?x16xf32>, %{{[^:]+}}: tensor<48x16xf32>, %{{[^:]+}}: tensor<16x16xf32>, %[[KPM:[^:]+]]: tensor<?x?xi1>, %[[AM:[^:]+]]: tensor<?x?x?xi1>)
+// CHECK-SAME:    (%[[X:[^:]+]]: tensor<?x?x16xf32>, %[[W:[^:]+]]: tensor<48x16xf32>, %{{[^:]+}}: tensor<16x16xf32>, %[[KPM:[^:]+]]: tensor<?x?xi1>, %[[AM:[^:]+]]: tensor<?x?x?xi1>)
 // CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
-// CHECK:         %[[PQ:.+]] = tfm.linear %[[X]], %{{.+}} : tensor<?x?x16xf32>, tensor<16x16xf32> -> tensor<?x?x16xf32>
-// CHECK-DAG:     %[[B:.+]] = tensor.dim %[[PQ]], %[[C0]]
-// CHECK-DAG:     %[[S:.+]] = tensor.dim %[[PQ]], %[[C1]]
+// CHECK:         %[[P:.+]] = tfm.linear %[[X]], %[[W]] : tensor<?x?x16xf32>, tensor<48x16xf32> -> tensor<?x?x48xf32>
+// CHECK-DAG:     %[[B:.+]] = tensor.dim %[[P]], %[[C0]]
+// CHECK-DAG:     %[[S:.+]] = tensor.dim %[[P]], %[[C1]]
+// CHECK:         %[[PQ:.+]] = tensor.extract_slice %[[P]][0, 0, 0] [%[[B]], %[[S]], 16] [1, 1, 1] : tensor<?x?x48xf32> to tensor<?x?x16xf32>
 // CHECK:         tensor.expand_shape %[[PQ]] {{\[}}[0], [1], [2, 3]] output_shape [%[[B]], %[[S]], 4, 4] : tensor<?x?x16xf32> into tensor<?x?x4x4xf32>
+// CHECK:         tensor.extract_slice %[[P]][0, 0, 16] [%[[B]], %[[S]], 16] [1, 1, 1]
+// CHECK:         tensor.extract_slice %[[P]][0, 0, 32] [%[[B]], %[[S]], 16] [1, 1, 1]
 // CHECK:         %[[QB:.+]] = tensor.dim %[[X]], %[[C0]] : tensor<?x?x16xf32>
 // CHECK:         %[[K4:.+]] = tensor.expand_shape %[[KPM]] {{\[}}[0, 1, 2], [3]] output_shape [%{{.+}}, 1, 1, %{{.+}}] : tensor<?x?xi1> into tensor<?x1x1x?xi1>
 // CHECK:         %[[A4:.+]] = tensor.expand_shape %[[AM]] {{\[}}[0, 1], [2], [3]] output_shape [%[[QB]], 4, %{{.+}}, %{{.+}}] : tensor<?x?x?xi1> into tensor<?x4x?x?xi1>

@@ -180,8 +180,15 @@ public:
     if (maps) {
       Value inWeight = linearWeight(prefix + ".in_proj_weight");
       Value inBias = weight(prefix + ".in_proj_bias");
-      Value q = projectHeads(b, loc, query, inWeight, inBias, 0, c.numHeads);
-      Value k = projectHeads(b, loc, keyValue, inWeight, inBias, 1, c.numHeads);
+      Value q, k;
+      if (query == keyValue) {
+        SmallVector<Value, 3> qkv =
+            projectAllHeads(b, loc, query, inWeight, inBias, c.numHeads);
+        q = qkv[0], k = qkv[1];
+      } else {
+        q = projectHeads(b, loc, query, inWeight, inBias, 0, c.numHeads);
+        k = projectHeads(b, loc, keyValue, inWeight, inBias, 1, c.numHeads);
+      }
       maps->push_back(AttentionWeightsOp::create(
           b, loc, mapType(), q, k, keyPaddingToRank4(b, loc, keyPadding),
           FloatAttr(), causal ? b.getUnitAttr() : UnitAttr()));
@@ -218,6 +225,13 @@ public:
                         weight(prefix + ".in_proj_bias"), index, c.numHeads);
   }
 
+  /// The q, k and v heads of self-attention over `x`, from one projection
+  /// (as tfm-decompose-multi-head-attention writes it).
+  SmallVector<Value, 3> projectSelf(Value x, const std::string &prefix) {
+    return projectAllHeads(b, loc, x, linearWeight(prefix + ".in_proj_weight"),
+                           weight(prefix + ".in_proj_bias"), c.numHeads);
+  }
+
   /// Attention of projected heads, then head merge and output projection:
   /// the same steps as tfm-decompose-multi-head-attention, so that cached
   /// and uncached models compute alike.
@@ -239,8 +253,8 @@ public:
   Value selfAttentionPrefill(Value h, const std::string &prefix,
                              Value keyPadding,
                              SmallVectorImpl<Value> &entries) {
-    Value q = project(h, prefix, 0), k = project(h, prefix, 1),
-          v = project(h, prefix, 2);
+    SmallVector<Value, 3> qkv = projectSelf(h, prefix);
+    Value q = qkv[0], k = qkv[1], v = qkv[2];
     entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), k));
     entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), v));
     return attendAndProject(q, k, v, keyPaddingToRank4(b, loc, keyPadding),
@@ -254,8 +268,8 @@ public:
   Value selfAttentionStep(Value h, const std::string &prefix, Value pastKeys,
                           Value pastValues, Value keyMask,
                           SmallVectorImpl<Value> &entries) {
-    Value q = project(h, prefix, 0), k = project(h, prefix, 1),
-          v = project(h, prefix, 2);
+    SmallVector<Value, 3> qkv = projectSelf(h, prefix);
+    Value q = qkv[0], k = qkv[1], v = qkv[2];
     entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), k));
     entries.push_back(KVCacheEntriesOp::create(b, loc, cacheType(), v));
     Value keys = KVCacheAppendOp::create(b, loc, headsType(), pastKeys, k);
@@ -408,10 +422,12 @@ std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
 /// The weights as the entry points take them: the matrices of linear maps
 /// (projections, feed-forward, output head) in panels, the layout the
 /// matmul kernels read, so that no call repacks them; a tied embedding
-/// both ways (a table for lookups, a matrix for the output head). The
-/// packed q/k/v projections are sliced at multiples of d_model, which the
-/// kernels read from panels only if they fall on panel boundaries:
-/// otherwise they are passed transposed.
+/// both ways (a table for lookups, a matrix for the output head).
+/// Self-attention projects q, k and v at once with its whole packed
+/// in-projection; cross-attention slices its own at multiples of d_model
+/// (q from the target, k and v from the source), which the kernels read
+/// from panels only if they fall on panel boundaries: otherwise it is
+/// passed transposed.
 std::vector<WeightSpec> kernelLayout(ArrayRef<WeightSpec> weights,
                                      const ModelConfig &c) {
   auto isLinear = [](StringRef name) {
@@ -422,7 +438,8 @@ std::vector<WeightSpec> kernelLayout(ArrayRef<WeightSpec> weights,
            name == "generator.weight";
   };
   auto layoutOf = [&](StringRef name) {
-    if (name.ends_with(".in_proj_weight") && c.dModel % TFM_PANEL_COLUMNS)
+    if (name.ends_with(".multihead_attn.in_proj_weight") &&
+        c.dModel % TFM_PANEL_COLUMNS)
       return KernelLayout::Transposed;
     return KernelLayout::Panels;
   };

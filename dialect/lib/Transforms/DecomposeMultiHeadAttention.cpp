@@ -1,9 +1,16 @@
 //===- DecomposeMultiHeadAttention.cpp - MHA into its parts -----*- C++ -*-===//
 //
-// tfm.multi_head_attention becomes: three tfm.linear projections, a head split
+// tfm.multi_head_attention becomes: the q, k and v projections, a head split
 // ([B,S,E] -> [B,S,H,D] -> [B,H,S,D]), one tfm.attention with the masks
 // combined, a head merge and the output tfm.linear. Keeping tfm.attention
 // intact lets its own lowerings (plain or fused) apply afterwards.
+//
+// Self-attention with a packed in-projection (query, key and value the same
+// tensor, one [3E, E] weight) projects once, with the whole weight, and
+// slices the [B, S, 3E] result: one matmul instead of three (one parallel
+// loop, wider tiles), and the weight is never sliced, so its packed layout
+// is read as it is whatever E is (rows E and 2E need not fall on a panel
+// boundary). Each output element is the same dot product as before.
 //
 //===----------------------------------------------------------------------===//
 
@@ -194,6 +201,32 @@ Value mlir::tfm::projectHeads(OpBuilder &b, Location loc, Value input,
   return splitHeads(b, loc, projected, heads);
 }
 
+SmallVector<Value, 3> mlir::tfm::projectAllHeads(OpBuilder &b, Location loc,
+                                                 Value input,
+                                                 Value packedWeight,
+                                                 Value packedBias,
+                                                 int64_t heads) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t embed = cast<RankedTensorType>(packedWeight.getType()).getDimSize(1);
+  auto outType = RankedTensorType::get(
+      {inType.getDimSize(0), inType.getDimSize(1), 3 * embed},
+      inType.getElementType());
+  Value projected =
+      LinearOp::create(b, loc, outType, input, packedWeight, packedBias);
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, projected);
+  sizes[2] = b.getIndexAttr(embed);
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  SmallVector<Value, 3> result;
+  for (int64_t i = 0; i < 3; ++i) {
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                         b.getIndexAttr(i * embed)};
+    Value part = tensor::ExtractSliceOp::create(b, loc, projected, offsets,
+                                                sizes, strides);
+    result.push_back(splitHeads(b, loc, part, heads));
+  }
+  return result;
+}
+
 Value mlir::tfm::mergeAttentionHeads(OpBuilder &b, Location loc, Value x) {
   return mergeHeads(b, loc, x);
 }
@@ -204,6 +237,40 @@ Value mlir::tfm::keyPaddingToRank4(OpBuilder &b, Location loc, Value mask) {
 }
 
 namespace {
+/// q, k and v [B, H, S, D] of `op`, each projected with its own weight and
+/// bias (rows of packed ones).
+std::tuple<Value, Value, Value> projectSeparately(OpBuilder &b,
+                                                  MultiHeadAttentionOp op,
+                                                  int64_t embed,
+                                                  int64_t heads) {
+  Location loc = op.getLoc();
+  auto inWeights = op.getInProjWeights();
+  auto inBiases = op.getInProjBiases();
+  SmallVector<Value, 3> weights, biases(3, Value());
+  for (int64_t i = 0; i < 3; ++i)
+    weights.push_back(inWeights.size() == 1
+                          ? sliceRows(b, loc, inWeights[0], i, embed)
+                          : inWeights[i]);
+  if (!inBiases.empty())
+    for (int64_t i = 0; i < 3; ++i)
+      biases[i] = inBiases.size() == 1
+                      ? sliceRows(b, loc, inBiases[0], i, embed)
+                      : inBiases[i];
+  Value inputs[] = {op.getQuery(), op.getKey(), op.getValue()};
+  SmallVector<Value, 3> projected;
+  for (int64_t i = 0; i < 3; ++i) {
+    auto inType = cast<RankedTensorType>(inputs[i].getType());
+    auto outType = RankedTensorType::get(
+        {inType.getDimSize(0), inType.getDimSize(1), embed},
+        inType.getElementType());
+    projected.push_back(splitHeads(
+        b, loc,
+        LinearOp::create(b, loc, outType, inputs[i], weights[i], biases[i]),
+        heads));
+  }
+  return {projected[0], projected[1], projected[2]};
+}
+
 struct DecomposeMultiHeadAttentionPattern
     : OpRewritePattern<MultiHeadAttentionOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -216,32 +283,18 @@ struct DecomposeMultiHeadAttentionPattern
     int64_t embed = queryType.getDimSize(2);
     int64_t heads = op.getNumHeads();
 
-    // Per-projection weights and biases, slicing packed ones.
-    SmallVector<Value, 3> weights, biases(3, Value());
     auto inWeights = op.getInProjWeights();
-    for (int64_t i = 0; i < 3; ++i)
-      weights.push_back(inWeights.size() == 1
-                            ? sliceRows(rewriter, loc, inWeights[0], i, embed)
-                            : inWeights[i]);
     auto inBiases = op.getInProjBiases();
-    if (!inBiases.empty())
-      for (int64_t i = 0; i < 3; ++i)
-        biases[i] = inBiases.size() == 1
-                        ? sliceRows(rewriter, loc, inBiases[0], i, embed)
-                        : inBiases[i];
-
-    auto project = [&](Value input, Value weight, Value bias) -> Value {
-      auto inType = cast<RankedTensorType>(input.getType());
-      auto outType = RankedTensorType::get(
-          {inType.getDimSize(0), inType.getDimSize(1), embed}, elt);
-      return LinearOp::create(rewriter, loc, outType, input, weight, bias);
-    };
-    Value q = splitHeads(rewriter, loc,
-                         project(op.getQuery(), weights[0], biases[0]), heads);
-    Value k = splitHeads(rewriter, loc,
-                         project(op.getKey(), weights[1], biases[1]), heads);
-    Value v = splitHeads(rewriter, loc,
-                         project(op.getValue(), weights[2], biases[2]), heads);
+    Value q, k, v;
+    if (inWeights.size() == 1 && inBiases.size() <= 1 &&
+        op.getQuery() == op.getKey() && op.getKey() == op.getValue()) {
+      SmallVector<Value, 3> qkv =
+          projectAllHeads(rewriter, loc, op.getQuery(), inWeights[0],
+                          inBiases.empty() ? Value() : inBiases[0], heads);
+      q = qkv[0], k = qkv[1], v = qkv[2];
+    } else {
+      std::tie(q, k, v) = projectSeparately(rewriter, op, embed, heads);
+    }
 
     OpFoldResult batch = tensor::getMixedSize(rewriter, loc, op.getQuery(), 0);
     Value mask;

@@ -18,6 +18,13 @@ namespace mlir::tfm {
 Value projectHeads(OpBuilder &b, Location loc, Value input, Value packedWeight,
                    Value packedBias, int64_t index, int64_t heads);
 
+/// q, k and v [B, H, S, E/H] of self-attention over `input` [B, S, E]: one
+/// projection with the whole packed weight [3E, E] and bias [3E] (bias may
+/// be null), sliced.
+SmallVector<Value, 3> projectAllHeads(OpBuilder &b, Location loc, Value input,
+                                      Value packedWeight, Value packedBias,
+                                      int64_t heads);
+
 /// Merges heads: [B, H, S, D] -> [B, S, H*D].
 Value mergeAttentionHeads(OpBuilder &b, Location loc, Value x);
 

@@ -15,7 +15,11 @@ def TfmDecomposeMultiHeadAttention
     transpose to `[B, H, S, D]`), one `tfm.attention` carrying the combined
     masks and the causal flag, a head merge and the output projection.
     Key-padding and attention masks are combined into one mask operand that
-    broadcasts to `[B, H, Sq, Skv]`.
+    broadcasts to `[B, H, Sq, Skv]`. Self-attention (query, key and value
+    the same tensor) with a packed `[3E, E]` in-projection is projected
+    once, with the whole weight and bias, and the `[B, S, 3E]` result is
+    sliced into q, k and v: one matmul instead of three, and a weight that
+    the matmul codegen reads in its packed layout whatever E is.
   }];
   let dependentDialects = [
     "::mlir::tensor::TensorDialect",
