@@ -14,7 +14,7 @@ namespace tfm::runtime {
 
 /// Input tensors are 64-byte aligned so that compiled code may use aligned
 /// vector loads; the pointer is never null, even for zero bytes. Buffers of
-/// a large page or more (weights, caches, long inputs) get large pages.
+/// a large page or more (caches, long inputs) get large pages.
 class AlignedBuffer {
 public:
   static constexpr size_t kAlignment = 64;
@@ -47,13 +47,6 @@ public:
   ~AlignedBuffer() { release(); }
 
   void *get() const { return data; }
-
-  /// Makes the buffer read-only where the system can (large-page buffers):
-  /// a stray write then faults instead of corrupting, say, weights.
-  void protect() {
-    if (usesLargePages(bytes))
-      protectLargePages(data, bytes);
-  }
 
 private:
   void release() {

@@ -25,7 +25,7 @@ struct InputTensor {
   int32_t dtype = TFM_DTYPE_F32;
   std::vector<int64_t> shape;
   AlignedBuffer data;
-  /// Data owned by someone else (a model's loaded weights); used instead of
+  /// Data owned by someone else (a model's mapped weights); used instead of
   /// `data` when set.
   const void *borrowed = nullptr;
 

@@ -51,8 +51,3 @@ void tfm::runtime::unmapLargePages(void *block, size_t bytes,
   size_t prefix = prefixPages(prefixBytes);
   ::munmap(static_cast<char *>(block) - prefix, prefix + roundToPages(bytes));
 }
-
-void tfm::runtime::protectLargePages(void *block, size_t bytes) {
-  if (block)
-    ::mprotect(block, roundToPages(bytes), PROT_READ);
-}

@@ -1,17 +1,17 @@
 //===- LargePages.h - memory backed by transparent huge pages ---*- C++ -*-===//
 //
-// Weights, caches and large workspaces are read over and over: a decoding
-// step streams every weight and every cached key and value. On the machines
-// tfmc is measured on (virtual machines, where a TLB miss walks two page
-// tables) one core reads 88 MB of anonymous memory at about 18 GB/s through
-// 4 KiB pages, 29 GB/s through a file mapping and 32 GB/s through 2 MiB
-// pages; a 6-layer decoder with its weights copied into 2 MiB pages
-// generated 10% (1 thread) to 15% (2 threads) more tokens per second than
-// with them mapped. Large blocks are therefore anonymous mappings aligned to
-// 2 MiB with MADV_HUGEPAGE, which Linux honours when transparent huge pages
-// are `always` or `madvise`; elsewhere they are ordinary pages. (With THP's
+// Key/value caches, inputs and large workspaces are read over and over: a
+// decoding step reads every cached key and value. On the machines tfmc is
+// measured on (virtual machines, where a TLB miss walks two page tables) one
+// core reads 88 MB of fresh anonymous memory at about 18 GB/s through 4 KiB
+// pages and 32 GB/s through 2 MiB pages; a 6-layer decoder generated about
+// 10% more tokens per second with its caches and workspaces in 2 MiB pages.
+// Large blocks are therefore anonymous mappings aligned to 2 MiB with
+// MADV_HUGEPAGE, which Linux honours when transparent huge pages are
+// `always` or `madvise`; elsewhere they are ordinary pages. (With THP's
 // `defrag` setting at its default, a fault in such a block may compact
 // memory first: a slower start on a fragmented machine, never a failure.)
+// Weights stay mapped from their file (see ModelWeights.cpp).
 //
 // Under AddressSanitizer every block comes from malloc instead, so that
 // overflows still hit redzones.
@@ -53,9 +53,6 @@ void *mapLargePages(size_t bytes, size_t prefixBytes = 0);
 
 /// Gives back a block of mapLargePages(bytes, prefixBytes).
 void unmapLargePages(void *block, size_t bytes, size_t prefixBytes = 0);
-
-/// Makes a block of mapLargePages(bytes) read-only.
-void protectLargePages(void *block, size_t bytes);
 
 } // namespace tfm::runtime
 

@@ -1,4 +1,4 @@
-//===- ModelWeights.cpp - a model's weights, loaded -------------*- C++ -*-===//
+//===- ModelWeights.cpp - a model's weights, mapped -------------*- C++ -*-===//
 
 #include "ModelWeights.h"
 
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <new>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,37 +70,30 @@ ModelWeights::ModelWeights(const std::string &path) {
       throw Error("weights", "the embedded weights trailer is corrupt");
     source = "embedded weights";
   }
-  // Read into large pages of our own rather than mapped: a decoding step
-  // streams every weight, and it ran 10-15% faster so (see LargePages.h)
-  // for 10-40 ms more at start. The copy keeps `offset`'s place within the
-  // buffer's alignment, so tensors keep the vector alignment the file gives
-  // them; it is read-only once read, as the mapping was.
-  uint64_t shift = offset % AlignedBuffer::kAlignment;
-  if (size > SIZE_MAX - shift)
-    throw Error(source, "too large to load");
-  try {
-    storage = AlignedBuffer(static_cast<size_t>(shift + size));
-  } catch (const std::bad_alloc &) {
-    throw Error(source, "out of memory: cannot allocate " +
-                            std::to_string(shift + size) +
-                            " bytes to load the weights");
+  // Mapped from the page that holds `offset`, not copied: the page cache's
+  // pages read at about 29 GB/s on one core here, 2 MiB pages of our own
+  // at 32 (see LargePages.h), but filling fresh pages cost 0.02-0.2 s at
+  // every start, and 256-token generations took longer from start to end
+  // (median 1.10 s against 0.99 s over six runs each).
+  uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t start = offset / page * page;
+  size_t bytes = static_cast<size_t>(offset - start + size);
+  if (bytes > 0) {
+    // Populated now: page faults on first touch would otherwise land in the
+    // first calls (the first decoding steps touch the decoder's weights).
+    void *address =
+        ::mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd,
+               static_cast<off_t>(start));
+    if (address == MAP_FAILED)
+      throw Error(source, errno == ENOMEM
+                              ? "out of memory: cannot allocate " +
+                                    std::to_string(bytes) +
+                                    " bytes to load the weights"
+                              : "cannot map: " + errnoMessage(errno));
+    mapping.address = address;
+    mapping.bytes = bytes;
   }
-  auto *bytes = static_cast<uint8_t *>(storage.get()) + shift;
-  for (uint64_t done = 0; done < size;) {
-    size_t chunk =
-        static_cast<size_t>(std::min<uint64_t>(size - done, 1 << 30));
-    ssize_t got = ::pread(file.fd, bytes + done, chunk,
-                          static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0)
-      throw Error(source, got < 0 ? "cannot read: " + errnoMessage(errno)
-                                  : std::string("cannot read: unexpected end "
-                                                "of file"));
-    done += static_cast<uint64_t>(got);
-  }
-  storage.protect();
-  base = bytes;
+  base = static_cast<const uint8_t *>(mapping.address) + (offset - start);
 
   st::Header header;
   std::string error;
@@ -116,6 +109,11 @@ ModelWeights::ModelWeights(const std::string &path) {
 }
 
 ModelWeights::~ModelWeights() = default;
+
+ModelWeights::Mapping::~Mapping() {
+  if (address)
+    ::munmap(address, bytes);
+}
 
 ModelWeights::Binding ModelWeights::resolve(const tfm_entry &entry,
                                             int index) const {

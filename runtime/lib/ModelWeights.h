@@ -1,6 +1,6 @@
-//===- ModelWeights.h - a model's weights, loaded ---------------*- C++ -*-===//
+//===- ModelWeights.h - a model's weights, mapped ---------------*- C++ -*-===//
 //
-// The safetensors file is read, from the end of the executable (embedded
+// The safetensors file is mapped, from the end of the executable (embedded
 // weights) or from a file (--external-weights, --weights), and checked
 // against what the compiled entry points take. F32 tensors are used in
 // place; F16 and BF16 ones are converted once at load. A matrix the entry
@@ -46,9 +46,18 @@ public:
 
 private:
   std::string source; // the file named in errors
-  AlignedBuffer storage; // the safetensors data, read at load
+  /// The pages of the file that hold the safetensors data; unmapped on
+  /// destruction, also when the constructor throws after mapping.
+  struct Mapping {
+    void *address = nullptr;
+    size_t bytes = 0;
+    Mapping() = default;
+    Mapping(const Mapping &) = delete;
+    Mapping &operator=(const Mapping &) = delete;
+    ~Mapping();
+  } mapping;
   const uint8_t *base = nullptr;
-  uint64_t offset = 0, size = 0; // of the safetensors data in the file
+  uint64_t offset = 0, size = 0; // of the safetensors data in the mapping
   struct Tensor;
   std::map<std::string, std::unique_ptr<Tensor>> tensors;
 

@@ -39,7 +39,6 @@ struct BlockHeader {
   uint32_t sizeClass; // log2 of the capacity, or 0 when not pooled
   uint32_t headerBytes;
   uint64_t magic;
-  bool largePages; // from mapLargePages rather than malloc
 };
 using tfm::runtime::mapLargePages;
 using tfm::runtime::unmapLargePages;
@@ -80,19 +79,16 @@ public:
       if (void *reused = take(sizeClass, header))
         return reused;
     }
-    // (A large page's alignment covers every header but absurd ones.)
-    if (sizeClass && usesLargePages(capacity) &&
-        header <= tfm::runtime::kLargePageBytes) {
+    if (inLargePages(sizeClass, header)) {
       void *data = mapLargePages(capacity, header);
       if (!data)
         outOfMemory(size);
-      return place(static_cast<char *>(data) - header, sizeClass, header,
-                   /*largePages=*/true);
+      return place(static_cast<char *>(data) - header, sizeClass, header);
     }
     void *base = std::aligned_alloc(header, header + roundUp(capacity, header));
     if (!base)
       outOfMemory(size);
-    return place(base, sizeClass, header, /*largePages=*/false);
+    return place(base, sizeClass, header);
   }
 
   void release(void *ptr) {
@@ -117,7 +113,7 @@ public:
     for (unsigned c = 0; c < kNumClasses; ++c)
       for (void *ptr : freeBlocks[c]) {
         BlockHeader *h = headerOf(ptr);
-        if (h->largePages)
+        if (inLargePages(c, h->headerBytes))
           unmapLargePages(ptr, size_t(1) << c, h->headerBytes);
         else
           std::free(h->base);
@@ -136,10 +132,16 @@ private:
     return reinterpret_cast<BlockHeader *>(static_cast<char *>(ptr) -
                                            sizeof(BlockHeader));
   }
-  static void *place(void *base, unsigned sizeClass, size_t header,
-                     bool largePages) {
+  // Whether a block of class `sizeClass` (0: unpooled) with a header of
+  // `header` bytes is a mapping of large pages rather than from malloc. (A
+  // large page's alignment covers every header but absurd ones.)
+  static bool inLargePages(unsigned sizeClass, size_t header) {
+    return sizeClass && usesLargePages(size_t(1) << sizeClass) &&
+           header <= tfm::runtime::kLargePageBytes;
+  }
+  static void *place(void *base, unsigned sizeClass, size_t header) {
     void *ptr = static_cast<char *>(base) + header;
-    *headerOf(ptr) = {base, sizeClass, uint32_t(header), kMagic, largePages};
+    *headerOf(ptr) = {base, sizeClass, uint32_t(header), kMagic};
     return ptr;
   }
 

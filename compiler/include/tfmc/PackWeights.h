@@ -3,7 +3,7 @@
 // The weights a model executable embeds, written in the layout its entry
 // points take them: the matrices passed transposed (TFM_ARG_WEIGHT_TRANSPOSED)
 // or in panels (TFM_ARG_WEIGHT_PANELS) are packed here, at compile time, and
-// stored as "<name>^T" or "<name>^P", so that the executable uses them as
+// stored as "<name>^T" or "<name>^P", so that the executable maps them as
 // they are instead of packing them at start-up.
 //
 //===----------------------------------------------------------------------===//

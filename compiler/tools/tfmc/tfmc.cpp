@@ -92,7 +92,7 @@ static cl::opt<bool> openmp(
 static cl::opt<bool> externalWeights(
     "external-weights",
     cl::desc("Do not embed a model's weights: the executable records the "
-             "weights file's absolute path and reads it at start"),
+             "weights file's absolute path and maps it at start"),
     cl::init(false), cl::cat(tfmcCategory));
 
 static cl::opt<std::string>
@@ -380,7 +380,7 @@ int main(int argc, char **argv) {
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);
-  // Weights go after the linked image, where the runtime reads them from,
+  // Weights go after the linked image, where the runtime maps them from,
   // in the layout the entry points take them.
   if (model && !externalWeights) {
     tfm::WeightLayout layout;

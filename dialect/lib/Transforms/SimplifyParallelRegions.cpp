@@ -51,14 +51,12 @@ namespace {
 /// copies from memory would be slower, hence no higher bound).
 constexpr int64_t kMinParallelOperations = int64_t(1) << 13;
 
-/// Counts past this are all "a lot"; keeps sums and products from
-/// overflowing.
-constexpr int64_t kCountCap = int64_t(1) << 40;
-
 std::optional<int64_t> operationsOf(Block &block);
 
-/// Operations `op` executes, nested ones included; std::nullopt when that
-/// is not known statically (a loop with a bound that is not a constant, a
+/// Operations `op` executes, nested ones included, up to
+/// kMinParallelOperations (any count past it forks alike, and capping keeps
+/// sums and products from overflowing); std::nullopt when that is not known
+/// statically (a loop with a bound that is not a constant, a
 /// call, a whole-buffer copy, an op with regions or a region with several
 /// blocks not modelled here).
 std::optional<int64_t> operationsOf(Operation &op) {
@@ -75,10 +73,9 @@ std::optional<int64_t> operationsOf(Operation &op) {
     std::optional<int64_t> body = operationsOf(*loop.getBody());
     if (!trips || !body)
       return std::nullopt;
-    int64_t count = static_cast<int64_t>(trips->getLimitedValue(kCountCap));
-    if (count > 0 && *body > kCountCap / count)
-      return kCountCap;
-    return 1 + count * *body;
+    int64_t count =
+        static_cast<int64_t>(trips->getLimitedValue(kMinParallelOperations));
+    return std::min(kMinParallelOperations, 1 + count * *body);
   }
   if (!isa<scf::IfOp, scf::ExecuteRegionOp, memref::AllocaScopeOp>(op))
     return std::nullopt;
@@ -96,7 +93,7 @@ std::optional<int64_t> operationsOf(Operation &op) {
       return std::nullopt;
     most = std::max(most, *count);
   }
-  return std::min(kCountCap, 1 + most);
+  return std::min(kMinParallelOperations, 1 + most);
 }
 
 std::optional<int64_t> operationsOf(Block &block) {
@@ -105,7 +102,7 @@ std::optional<int64_t> operationsOf(Block &block) {
     std::optional<int64_t> count = operationsOf(op);
     if (!count)
       return std::nullopt;
-    total = std::min(kCountCap, total + *count);
+    total = std::min(kMinParallelOperations, total + *count);
   }
   return total;
 }

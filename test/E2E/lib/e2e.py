@@ -307,20 +307,27 @@ def fused_key_padding(rng):
     return Expect("fused_key_padding", [q, k, v, keep], ref, 1e-4)
 
 
+def additive(rng, entry, heads, sq, skv, d, visible, hidden_row, scale):
+    """Batch 2, an additive [Sq, Skv] mask: -inf where a draw is above
+    `visible` and along row `hidden_row`, with a given scale."""
+    q = randn(rng, 2, heads, sq, d)
+    k, v = randn(rng, 2, heads, skv, d), randn(rng, 2, heads, skv, d)
+    bias = randn(rng, sq, skv)
+    bias[rng.random((sq, skv)) > visible] = -np.inf
+    bias[hidden_row, :] = -np.inf
+    return Expect(entry, [q, k, v, bias],
+                  reference_additive(q, k, v, bias, scale), 1e-4)
+
+
 @case
 def fused_additive(rng):
-    # An additive [Sq, Skv] mask with -inf, scale given, row 3 fully hidden.
-    q, k, v = randn(rng, 2, 3, 77, 40), randn(rng, 2, 3, 130, 40), randn(rng, 2, 3, 130, 40)
-    bias = randn(rng, 77, 130)
-    bias[rng.random((77, 130)) > 0.7] = -np.inf
-    bias[3, :] = -np.inf
-    return Expect("fused_additive", [q, k, v, bias],
-                  reference_additive(q, k, v, bias, 0.2), 1e-4)
+    # 77 queries over 130 keys, row 3 fully hidden.
+    return additive(rng, "fused_additive", 3, 77, 130, 40, 0.7, 3, 0.2)
 
 
-# Up to 16 queries with depths that are lane multiples take the fused
-# lowering's single-query loop (depth along lanes), more take query blocks:
-# the same entry point covers both.
+# Up to 16 queries with static depths take the fused lowering's
+# single-query loop (depth along lanes), more take query blocks: the same
+# entry point covers both.
 
 def rows(rng, b, sq, skv, hidden=None, entry="fused_rows", d=32, dv=48):
     """fused_rows: D=32, Dv=48 (fused_rows_odd: 20 and 36), an i1 mask
@@ -354,14 +361,8 @@ def fused_rows_many(rng):
 
 @case
 def fused_rows_additive(rng):
-    # An additive [Sq, Skv] mask with -inf and a given scale, 3 queries of
-    # depth 64; query 1 fully hidden.
-    q, k, v = randn(rng, 2, 2, 3, 64), randn(rng, 2, 2, 21, 64), randn(rng, 2, 2, 21, 64)
-    bias = randn(rng, 3, 21)
-    bias[rng.random((3, 21)) > 0.6] = -np.inf
-    bias[1, :] = -np.inf
-    return Expect("fused_rows_additive", [q, k, v, bias],
-                  reference_additive(q, k, v, bias, 0.3), 1e-4)
+    # 3 queries of depth 64 over 21 keys; query 1 fully hidden.
+    return additive(rng, "fused_rows_additive", 2, 3, 21, 64, 0.6, 1, 0.3)
 
 
 # Keys and values appended to caches [L, B, H, D] (tfm.kv_cache_append):
