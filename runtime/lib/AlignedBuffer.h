@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <utility>
 
@@ -31,6 +32,14 @@ public:
     }
     if (!data)
       throw std::bad_alloc();
+  }
+  /// A buffer whose bytes are all zero: large pages come zero-filled from
+  /// the system (mapLargePages), smaller blocks are cleared here.
+  static AlignedBuffer zeroed(size_t bytes) {
+    AlignedBuffer buffer(bytes);
+    if (!usesLargePages(bytes))
+      std::memset(buffer.data, 0, bytes);
+    return buffer;
   }
   AlignedBuffer(AlignedBuffer &&other) noexcept
       : data(std::exchange(other.data, nullptr)), bytes(other.bytes) {}

@@ -151,7 +151,11 @@ generateEncoderDecoderUncached(Model &model, const ModelInfo &m,
 
 /// Every decoder layer's keys and values, [capacity, B, H, D] each
 /// (position-major, see tfm.kv_cache_append), allocated once for
-/// max_seq_len positions and reused by every step.
+/// max_seq_len positions and reused by every step. A step reads `length`
+/// positions of every row, also those a shorter or finished row never
+/// wrote (masked, so they contribute nothing whatever they hold); the
+/// buffers start zeroed all the same, so that no step ever reads memory
+/// nobody defined.
 class KVCache {
 public:
   /// Sizes the cache from `decode_step`'s `past_keys.*` / `past_values.*`
@@ -169,7 +173,8 @@ public:
       block = sig.dims[2] * sig.dims[3];
       heads = sig.dims[2];
       names.push_back(name);
-      buffers.emplace_back(capacity * rows * block * sizeof(float));
+      buffers.push_back(
+          AlignedBuffer::zeroed(capacity * rows * block * sizeof(float)));
     }
     if (names.empty())
       throw Error("model", "corrupt executable: decode_step has no cache");

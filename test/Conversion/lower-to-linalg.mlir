@@ -3,7 +3,8 @@
 // Attention with an i1 mask broadcast over heads and queries, Dv != D:
 // scores Q·Kᵀ (4 parallel loops, reduction over D), scale and mask in one
 // elementwise pass, a stable softmax whose fully masked rows give zeros, and
-// P·V (reduction over Skv, with the loop along rows of V innermost).
+// P·V (reduction over Skv, with the loop along rows of V innermost), where a
+// hidden key (p = 0) adds nothing whatever V holds there (0·NaN is NaN).
 // CHECK-DAG:   #[[Q_MAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG:   #[[K_MAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
 // CHECK-DAG:   #[[OUT5:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
@@ -68,6 +69,12 @@
 // CHECK-SAME:      indexing_maps = [#[[OUT5]], #[[K_MAP]], #[[Q_MAP]]]
 // CHECK-SAME:      iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]
 // CHECK-SAME:      ins(%[[P]], %[[V]] : tensor<2x4x5x7xf32>, tensor<2x4x7x8xf32>) outs(%[[O0]] : tensor<2x4x5x8xf32>)
+// CHECK-NEXT:    ^bb0(%[[PJ:[^:]+]]: f32, %[[VJ:[^:]+]]: f32, %[[ACC:[^:]+]]: f32):
+// CHECK-NEXT:      %[[PV:.+]] = arith.mulf %[[PJ]], %[[VJ]] : f32
+// CHECK-NEXT:      %[[NEXT:.+]] = arith.addf %[[ACC]], %[[PV]] : f32
+// CHECK-NEXT:      %[[HIDDEN:.+]] = arith.cmpf oeq, %[[PJ]], %[[ZERO]] : f32
+// CHECK-NEXT:      %[[ACC2:.+]] = arith.select %[[HIDDEN]], %[[ACC]], %[[NEXT]] : f32
+// CHECK-NEXT:      linalg.yield %[[ACC2]] : f32
 // CHECK:         return %[[OUT]] : tensor<2x4x5x8xf32>
 func.func @attention_i1_mask(%q: tensor<2x4x5x16xf32>, %k: tensor<2x4x7x16xf32>, %v: tensor<2x4x7x8xf32>,
                              %m: tensor<2x1x1x7xi1>) -> tensor<2x4x5x8xf32> {
@@ -79,8 +86,10 @@ func.func @attention_i1_mask(%q: tensor<2x4x5x16xf32>, %k: tensor<2x4x7x16xf32>,
 // -----
 
 // Causal attention with an additive [Sq, Skv] mask and an explicit scale on
-// dynamic lengths: the mask is added and query i sees key j when
-// j <= i + (Skv - Sq), Skv and Sq taken from tensor.dim.
+// dynamic lengths: the mask is added, except where it is -inf, which
+// selects -inf (a NaN or inf score of a hidden key must not survive), and
+// query i sees key j when j <= i + (Skv - Sq), Skv and Sq taken from
+// tensor.dim.
 // CHECK-DAG:   #[[ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG:   #[[MASK_MAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
 // CHECK-LABEL: func.func @attention_causal_additive_mask
@@ -96,7 +105,9 @@ func.func @attention_i1_mask(%q: tensor<2x4x5x16xf32>, %k: tensor<2x4x7x16xf32>,
 // CHECK-SAME:      ins(%{{.+}}, %[[M]] : tensor<?x4x?x?xf32>, tensor<?x?xf32>)
 // CHECK-NEXT:    ^bb0(%[[S:[^:]+]]: f32, %[[ADD:[^:]+]]: f32, %{{.+}}: f32):
 // CHECK-NEXT:      %[[SCALED:.+]] = arith.mulf %[[S]], %[[SCALE]] : f32
-// CHECK-NEXT:      %[[MASKED:.+]] = arith.addf %[[SCALED]], %[[ADD]] : f32
+// CHECK-NEXT:      %[[KEPT:.+]] = arith.cmpf une, %[[ADD]], %[[NEG_INF]] : f32
+// CHECK-NEXT:      %[[SUM:.+]] = arith.addf %[[SCALED]], %[[ADD]] : f32
+// CHECK-NEXT:      %[[MASKED:.+]] = arith.select %[[KEPT]], %[[SUM]], %[[NEG_INF]] : f32
 // CHECK-NEXT:      %[[I:.+]] = linalg.index 2 : index
 // CHECK-NEXT:      %[[J:.+]] = linalg.index 3 : index
 // CHECK-NEXT:      %[[LAST:.+]] = arith.addi %[[I]], %[[OFFSET]] : index

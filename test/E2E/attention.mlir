@@ -1,8 +1,13 @@
 // tfm.attention against softmax(QKᵀ·scale + mask)·V computed by PyTorch in
-// float64, with zeros for queries that see no key (1e-4).
+// float64, with zeros for queries that see no key (1e-4). Keys and values
+// that no query sees may hold anything (NaN, ±inf, ±3.4e38): the output is
+// that of zeros there, in the plain lowering (-O0) and the fused one.
+// DEFINE: %{poison} = --poison=nan --poison=inf --poison=-inf --poison=big --poison=-big
 // RUN: tfmc %s -o %t
+// RUN: tfmc -O0 %s -o %t.0
 // RUN: %e2e attention_plain --exe %t
-// RUN: %e2e attention_masked_causal --exe %t
+// RUN: %e2e attention_masked_causal --exe %t %{poison}
+// RUN: %e2e attention_masked_causal --exe %t.0 %{poison}
 // RUN: %e2e attention_additive_scaled --exe %t
 
 func.func @attention_plain(%q: tensor<?x3x?x8xf32>, %k: tensor<?x3x?x8xf32>,

@@ -5,7 +5,11 @@
 // and depths of 20, 36, 40 and 8 in masked chunks) against
 // PyTorch, at every -O level: -O0/-O1 run the plain lowering, -O2/-O3 the
 // fused one (tfm-fuse-attention), whose query blocks run on OpenMP threads
-// (results do not depend on their number).
+// (results do not depend on their number). Keys and values that no query
+// sees (masked, with and without the causal flag, in rows and in caches)
+// are filled with NaN, ±inf and ±3.4e38 and must give the bytes that zeros
+// there give (%{poison}).
+// DEFINE: %{poison} = --poison=nan --poison=inf --poison=-inf --poison=big --poison=-big
 // RUN: tfmc -O0 %s -o %t.0
 // RUN: tfmc -O1 %s -o %t.1
 // RUN: tfmc -O2 %s -o %t.2
@@ -14,72 +18,72 @@
 // RUN: %e2e fused_causal_130 --exe %t.0
 // RUN: %e2e fused_causal_cross --exe %t.0
 // RUN: %e2e fused_causal_decode --exe %t.0
-// RUN: %e2e fused_masked_rows --exe %t.0
-// RUN: %e2e fused_key_padding --exe %t.0
-// RUN: %e2e fused_additive --exe %t.0
+// RUN: %e2e fused_masked_rows --exe %t.0 %{poison}
+// RUN: %e2e fused_key_padding --exe %t.0 %{poison}
+// RUN: %e2e fused_additive --exe %t.0 %{poison}
 // RUN: %e2e fused_cross --exe %t.1
 // RUN: %e2e fused_causal_130 --exe %t.1
 // RUN: %e2e fused_causal_cross --exe %t.1
 // RUN: %e2e fused_causal_decode --exe %t.1
-// RUN: %e2e fused_masked_rows --exe %t.1
-// RUN: %e2e fused_key_padding --exe %t.1
-// RUN: %e2e fused_additive --exe %t.1
+// RUN: %e2e fused_masked_rows --exe %t.1 %{poison}
+// RUN: %e2e fused_key_padding --exe %t.1 %{poison}
+// RUN: %e2e fused_additive --exe %t.1 %{poison}
 // RUN: %e2e fused_cross --exe %t.2
 // RUN: %e2e fused_causal_130 --exe %t.2
 // RUN: %e2e fused_causal_cross --exe %t.2
 // RUN: %e2e fused_causal_decode --exe %t.2
-// RUN: %e2e fused_masked_rows --exe %t.2
-// RUN: %e2e fused_key_padding --exe %t.2
-// RUN: %e2e fused_additive --exe %t.2
+// RUN: %e2e fused_masked_rows --exe %t.2 %{poison}
+// RUN: %e2e fused_key_padding --exe %t.2 %{poison}
+// RUN: %e2e fused_additive --exe %t.2 %{poison}
 // RUN: %e2e fused_cross --exe %t.3
 // RUN: %e2e fused_causal_130 --exe %t.3
 // RUN: %e2e fused_causal_cross --exe %t.3
 // RUN: %e2e fused_causal_decode --exe %t.3
-// RUN: %e2e fused_masked_rows --exe %t.3
-// RUN: %e2e fused_key_padding --exe %t.3
-// RUN: %e2e fused_additive --exe %t.3
-// RUN: %e2e fused_masked_rows --exe %t.3 --threads 1
+// RUN: %e2e fused_masked_rows --exe %t.3 %{poison}
+// RUN: %e2e fused_key_padding --exe %t.3 %{poison}
+// RUN: %e2e fused_additive --exe %t.3 %{poison}
+// RUN: %e2e fused_masked_rows --exe %t.3 --threads 1 %{poison}
 // RUN: %e2e fused_causal_130 --exe %t.3 --threads 2
-// RUN: %e2e fused_rows_decode --exe %t.0
-// RUN: %e2e fused_rows_few --exe %t.0
-// RUN: %e2e fused_rows_many --exe %t.0
-// RUN: %e2e fused_rows_additive --exe %t.0
-// RUN: %e2e fused_rows_decode --exe %t.1
-// RUN: %e2e fused_rows_few --exe %t.1
-// RUN: %e2e fused_rows_many --exe %t.1
-// RUN: %e2e fused_rows_additive --exe %t.1
-// RUN: %e2e fused_rows_decode --exe %t.2
-// RUN: %e2e fused_rows_few --exe %t.2
-// RUN: %e2e fused_rows_many --exe %t.2
-// RUN: %e2e fused_rows_additive --exe %t.2
-// RUN: %e2e fused_rows_decode --exe %t.3
-// RUN: %e2e fused_rows_few --exe %t.3
-// RUN: %e2e fused_rows_many --exe %t.3
-// RUN: %e2e fused_rows_additive --exe %t.3
-// RUN: %e2e fused_rows_decode --exe %t.3 --threads 1
-// RUN: %e2e fused_rows_few --exe %t.3 --threads 2
-// RUN: %e2e fused_cached_step --exe %t.0
-// RUN: %e2e fused_cached_few --exe %t.0
-// RUN: %e2e fused_cached_many --exe %t.0
-// RUN: %e2e fused_cached_step --exe %t.1
-// RUN: %e2e fused_cached_few --exe %t.1
-// RUN: %e2e fused_cached_many --exe %t.1
-// RUN: %e2e fused_cached_step --exe %t.2
-// RUN: %e2e fused_cached_few --exe %t.2
-// RUN: %e2e fused_cached_many --exe %t.2
-// RUN: %e2e fused_cached_step --exe %t.3
-// RUN: %e2e fused_cached_few --exe %t.3
-// RUN: %e2e fused_cached_many --exe %t.3
-// RUN: %e2e fused_cached_step --exe %t.3 --threads 1
-// RUN: %e2e fused_rows_odd_decode --exe %t.0
-// RUN: %e2e fused_rows_odd_few --exe %t.0
-// RUN: %e2e fused_cached_odd_step --exe %t.0
-// RUN: %e2e fused_cached_odd_many --exe %t.0
-// RUN: %e2e fused_rows_odd_decode --exe %t.3
-// RUN: %e2e fused_rows_odd_few --exe %t.3
-// RUN: %e2e fused_cached_odd_step --exe %t.3
-// RUN: %e2e fused_cached_odd_many --exe %t.3
-// RUN: %e2e fused_rows_odd_few --exe %t.3 --threads 2
+// RUN: %e2e fused_rows_decode --exe %t.0 %{poison}
+// RUN: %e2e fused_rows_few --exe %t.0 %{poison}
+// RUN: %e2e fused_rows_many --exe %t.0 %{poison}
+// RUN: %e2e fused_rows_additive --exe %t.0 %{poison}
+// RUN: %e2e fused_rows_decode --exe %t.1 %{poison}
+// RUN: %e2e fused_rows_few --exe %t.1 %{poison}
+// RUN: %e2e fused_rows_many --exe %t.1 %{poison}
+// RUN: %e2e fused_rows_additive --exe %t.1 %{poison}
+// RUN: %e2e fused_rows_decode --exe %t.2 %{poison}
+// RUN: %e2e fused_rows_few --exe %t.2 %{poison}
+// RUN: %e2e fused_rows_many --exe %t.2 %{poison}
+// RUN: %e2e fused_rows_additive --exe %t.2 %{poison}
+// RUN: %e2e fused_rows_decode --exe %t.3 %{poison}
+// RUN: %e2e fused_rows_few --exe %t.3 %{poison}
+// RUN: %e2e fused_rows_many --exe %t.3 %{poison}
+// RUN: %e2e fused_rows_additive --exe %t.3 %{poison}
+// RUN: %e2e fused_rows_decode --exe %t.3 --threads 1 %{poison}
+// RUN: %e2e fused_rows_few --exe %t.3 --threads 2 %{poison}
+// RUN: %e2e fused_cached_step --exe %t.0 %{poison}
+// RUN: %e2e fused_cached_few --exe %t.0 %{poison}
+// RUN: %e2e fused_cached_many --exe %t.0 %{poison}
+// RUN: %e2e fused_cached_step --exe %t.1 %{poison}
+// RUN: %e2e fused_cached_few --exe %t.1 %{poison}
+// RUN: %e2e fused_cached_many --exe %t.1 %{poison}
+// RUN: %e2e fused_cached_step --exe %t.2 %{poison}
+// RUN: %e2e fused_cached_few --exe %t.2 %{poison}
+// RUN: %e2e fused_cached_many --exe %t.2 %{poison}
+// RUN: %e2e fused_cached_step --exe %t.3 %{poison}
+// RUN: %e2e fused_cached_few --exe %t.3 %{poison}
+// RUN: %e2e fused_cached_many --exe %t.3 %{poison}
+// RUN: %e2e fused_cached_step --exe %t.3 --threads 1 %{poison}
+// RUN: %e2e fused_rows_odd_decode --exe %t.0 %{poison}
+// RUN: %e2e fused_rows_odd_few --exe %t.0 %{poison}
+// RUN: %e2e fused_cached_odd_step --exe %t.0 %{poison}
+// RUN: %e2e fused_cached_odd_many --exe %t.0 %{poison}
+// RUN: %e2e fused_rows_odd_decode --exe %t.3 %{poison}
+// RUN: %e2e fused_rows_odd_few --exe %t.3 %{poison}
+// RUN: %e2e fused_cached_odd_step --exe %t.3 %{poison}
+// RUN: %e2e fused_cached_odd_many --exe %t.3 %{poison}
+// RUN: %e2e fused_rows_odd_few --exe %t.3 --threads 2 %{poison}
 
 func.func @fused_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
                          %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {

@@ -92,8 +92,10 @@ func.func @dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
 // -----
 
 // A per-query i1 mask [B, 1, Sq, Skv] is read for every lane (query) of a
-// vector and turned into 0 / -inf added to the scores; the head dimension,
-// of size 1, reads index 0.
+// vector and turned into 0 / -inf penalties; a -inf penalty selects -inf
+// (never added: the key may hold NaN or inf), others are added. The head
+// dimension, of size 1, reads index 0. P·V skips hidden keys (p = 0) lane
+// by lane.
 // CHECK-LABEL: func.func @per_query_mask
 // CHECK:         %[[M:.+]] = bufferization.to_buffer %arg3 read_only : tensor<2x1x20x7xi1>
 // CHECK:         scf.forall (%[[B:.+]], %{{.+}}, %{{.+}}) in
@@ -101,7 +103,15 @@ func.func @dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>,
 // CHECK:             %[[X:.+]] = memref.load %[[M]][%[[B]], %c0{{.*}}, %{{.+}}, %{{.+}}] : memref<2x1x20x7xi1, strided<[?, ?, ?, ?], offset: ?>>
 // CHECK:             arith.select %[[X]], %{{.+}}, %{{.+}} : f32
 // CHECK:             vector.insert
-// CHECK:           arith.addf {{.+}} : vector<16xf32>
+// CHECK:           %[[PEN:.+]] = scf.for
+// CHECK:           %[[HIDDEN:.+]] = arith.cmpf oeq, %[[PEN]], %[[NEG_INF:.+]] : vector<16xf32>
+// CHECK:           %[[SUM:.+]] = arith.addf %{{.+}}, %[[PEN]] : vector<16xf32>
+// CHECK:           arith.select %[[HIDDEN]], %[[NEG_INF]], %[[SUM]] : vector<16xi1>, vector<16xf32>
+// CHECK:           %[[X:.+]] = memref.load %{{.+}} : memref<2x3x7x8xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK-NEXT:      %[[XS:.+]] = vector.broadcast %[[X]] : f32 to vector<16xf32>
+// CHECK:           %[[HIDDEN_P:.+]] = arith.cmpf oeq, %[[P:.+]], %{{.+}} : vector<16xf32>
+// CHECK-NEXT:      %[[FMA:.+]] = vector.fma %[[P]], %[[XS]], %[[ACC:.+]] : vector<16xf32>
+// CHECK-NEXT:      arith.select %[[HIDDEN_P]], %[[ACC]], %[[FMA]] : vector<16xi1>, vector<16xf32>
 func.func @per_query_mask(%q: tensor<2x3x20x8xf32>, %k: tensor<2x3x7x8xf32>,
                           %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x20x7xi1>) -> tensor<2x3x20x8xf32> {
   %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x20x7xi1>)
@@ -112,13 +122,16 @@ func.func @per_query_mask(%q: tensor<2x3x20x8xf32>, %k: tensor<2x3x7x8xf32>,
 // -----
 
 // A key-padding mask [B, 1, 1, Skv] (here additive) is one value per key,
-// broadcast across the lanes.
+// broadcast across the lanes, and selects -inf where it is -inf.
 // CHECK-LABEL: func.func @key_padding
 // CHECK:         %[[M:.+]] = bufferization.to_buffer %arg3 read_only : tensor<2x1x1x7xf32>
 // CHECK:         scf.forall
 // CHECK:           %[[X:.+]] = memref.load %[[M]]
 // CHECK-NEXT:      %[[XS:.+]] = vector.broadcast %[[X]] : f32 to vector<16xf32>
-// CHECK-NEXT:      arith.addf %{{.+}}, %[[XS]] : vector<16xf32>
+// CHECK-NEXT:      %[[NEG_INF:.+]] = arith.constant dense<0xFF800000> : vector<16xf32>
+// CHECK-NEXT:      %[[HIDDEN:.+]] = arith.cmpf oeq, %[[XS]], %[[NEG_INF]] : vector<16xf32>
+// CHECK-NEXT:      %[[SUM:.+]] = arith.addf %{{.+}}, %[[XS]] : vector<16xf32>
+// CHECK-NEXT:      arith.select %[[HIDDEN]], %[[NEG_INF]], %[[SUM]] : vector<16xi1>, vector<16xf32>
 func.func @key_padding(%q: tensor<2x3x20x8xf32>, %k: tensor<2x3x7x8xf32>,
                        %v: tensor<2x3x7x8xf32>, %m: tensor<2x1x1x7xf32>) -> tensor<2x3x20x8xf32> {
   %0 = tfm.attention %q, %k, %v mask(%m : tensor<2x1x1x7xf32>)
@@ -174,6 +187,33 @@ func.func @one_query(%q: tensor<?x8x1x64xf32>, %k: tensor<?x8x?x64xf32>,
   %0 = tfm.attention %q, %k, %v
       : tensor<?x8x1x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x1x64xf32>
   return %0 : tensor<?x8x1x64xf32>
+}
+
+// -----
+
+// A causal single query i (a decoding step: Sq = 1) sees the keys
+// [0, min(i + (Skv - Sq) + 1, Skv)), its own the last of them: the loop
+// runs up to that end and hides the lanes of keys at or past it (slt),
+// whatever those keys hold.
+// CHECK-LABEL: func.func @one_query_causal
+// CHECK:         %[[SKV:.+]] = tensor.dim %arg1, %{{.+}} : tensor<2x3x?x32xf32>
+// CHECK:         %[[OFFSET:.+]] = arith.subi %[[SKV]], %c1{{(_[0-9]+)?}} : index
+// CHECK:         scf.forall (%{{.+}}, %{{.+}}, %[[I:.+]]) in
+// CHECK:           %[[LAST:.+]] = arith.addi %[[I]], %[[OFFSET]] : index
+// CHECK-NEXT:      %[[END:.+]] = arith.addi %[[LAST]], %c1{{(_[0-9]+)?}} : index
+// CHECK-NEXT:      %[[CLAMPED:.+]] = arith.minsi %[[END]], %[[SKV]] : index
+// CHECK-NEXT:      %[[KV_END:.+]] = arith.maxsi %[[CLAMPED]], %c0{{(_[0-9]+)?}} : index
+// CHECK:           %[[END32:.+]] = arith.index_cast %[[KV_END]] : index to i32
+// CHECK-NEXT:      %[[ENDS:.+]] = vector.broadcast %[[END32]] : i32 to vector<16xi32>
+// CHECK:           scf.for
+// CHECK:             %[[KEYS:.+]] = arith.addi %{{.+}}, %{{.+}} : vector<16xi32>
+// CHECK-NEXT:        %[[VISIBLE:.+]] = arith.cmpi slt, %[[KEYS]], %[[ENDS]] : vector<16xi32>
+// CHECK:             arith.select %[[VISIBLE]], %{{.+}}, %{{.+}} : vector<16xi1>, vector<16xf32>
+func.func @one_query_causal(%q: tensor<2x3x1x32xf32>, %k: tensor<2x3x?x32xf32>,
+                            %v: tensor<2x3x?x32xf32>) -> tensor<2x3x1x32xf32> {
+  %0 = tfm.attention %q, %k, %v causal
+      : tensor<2x3x1x32xf32>, tensor<2x3x?x32xf32>, tensor<2x3x?x32xf32> -> tensor<2x3x1x32xf32>
+  return %0 : tensor<2x3x1x32xf32>
 }
 
 // -----

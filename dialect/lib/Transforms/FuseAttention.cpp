@@ -167,6 +167,14 @@ private:
   void buildValues(Value k0, Value nk, ArrayRef<Value> alpha);
   void buildRow(ValueRange ivs, Value out);
   Value maskPenalty(Value row, Value key);
+  /// Scores plus the mask's penalties, -inf where a penalty is -inf: selected
+  /// rather than added, so that a hidden key's score is -inf even where its
+  /// key holds NaN or inf.
+  Value addPenalties(Value scores, Value penalties);
+  /// acc + p·x, or acc where p is 0: a hidden key adds nothing whatever its
+  /// value holds (0 · NaN and 0 · inf are NaN). With AVX-512 this is one
+  /// masked FMA.
+  Value fmaUnlessHidden(Value p, Value x, Value acc);
   /// Lane r of the result is the sum of the lanes of vectors[r].
   Value sumLanesOfEach(ArrayRef<Value> vectors);
 
@@ -624,7 +632,7 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
               penalties = vector::InsertOp::create(
                   b, loc, maskPenalty(row, keys[r]), penalties,
                   ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
-            scores = arith::AddFOp::create(b, loc, scores, penalties);
+            scores = addPenalties(scores, penalties);
           }
           // Keys at or past `end` (the end, or the causal limit) are hidden.
           Value k032 = vector::BroadcastOp::create(
@@ -660,15 +668,15 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
           for (int64_t c = 0; c < dv; ++c)
             next.push_back(
                 arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
-          // Hidden keys have p = 0 and read a real row of V.
+          // Hidden keys have p = 0 and read a row of V that may hold
+          // anything (a cache slot nobody wrote, a clamped row): skipped.
           for (int64_t r = 0; r < kLanes; ++r) {
             Value pr = vector::BroadcastOp::create(
                 b, loc, vecType,
                 vector::ExtractOp::create(
                     b, loc, p, ArrayRef<OpFoldResult>{b.getIndexAttr(r)}));
             for (int64_t c = 0; c < dv; ++c)
-              next[2 + c] = vector::FMAOp::create(b, loc, pr, loadV(keys[r], c),
-                                                  next[2 + c]);
+              next[2 + c] = fmaUnlessHidden(pr, loadV(keys[r], c), next[2 + c]);
           }
           scf::YieldOp::create(b, loc, next);
         });
@@ -820,9 +828,9 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
                   : m;
   };
   bool perQuery = rank >= 2 && maskType.getDimSize(rank - 2) != 1;
-  Value add;
+  Value penalties;
   if (!perQuery) {
-    add = vector::BroadcastOp::create(b, loc, vecType, penalty(idx(0)));
+    penalties = vector::BroadcastOp::create(b, loc, vecType, penalty(idx(0)));
   } else {
     // One value per lane (query); lanes past Sq read the last row.
     Value lastQuery = sub(sq, idx(1));
@@ -836,15 +844,33 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
               b, loc, p, vec[0], ArrayRef<OpFoldResult>{lane});
           scf::YieldOp::create(b, loc, nextVec);
         });
-    add = lanes.getResult(0);
+    penalties = lanes.getResult(0);
   }
-  return arith::AddFOp::create(b, loc, s, add);
+  return addPenalties(s, penalties);
+}
+
+Value FlashBuilder::addPenalties(Value scores, Value penalties) {
+  Value minusInf = splat(-std::numeric_limits<double>::infinity());
+  Value hidden = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                       penalties, minusInf);
+  Value sum = arith::AddFOp::create(b, loc, scores, penalties);
+  return arith::SelectOp::create(b, loc, hidden, minusInf, sum);
+}
+
+Value FlashBuilder::fmaUnlessHidden(Value p, Value x, Value acc) {
+  Value hidden =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, p, splat(0.0));
+  return arith::SelectOp::create(b, loc, hidden, acc,
+                                 vector::FMAOp::create(b, loc, p, x, acc));
 }
 
 /// Oᵀ = Oᵀ·alpha + Vᵀ·P for the key block at k0 (nk keys), valueRows rows
-/// of Oᵀ at a time; rows of the padding read the last column of V.
+/// of Oᵀ at a time; rows of the padding read the last column of V. Hidden
+/// keys are skipped lane by lane, whatever their values hold.
 void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
   Value c0 = idx(0), c1 = idx(1);
+  // Keys hidden from a query (p = 0) add nothing to its row.
+  bool maybeHidden = mask || op.getCausal();
   Value lastColumn = sub(valueDepth, c1);
   Value numTiles = ceilDiv(valueDepthPadded, idx(valueRows));
   scf::ForOp::create(
@@ -872,8 +898,11 @@ void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
                     b, loc, v, ValueRange{bi, hi, key, columns[r]});
                 Value xs = vector::BroadcastOp::create(b, loc, vecType, x);
                 for (int64_t c = 0; c < nv; ++c)
-                  next.push_back(vector::FMAOp::create(b, loc, xs, pv[c],
-                                                       acc[r * nv + c]));
+                  next.push_back(
+                      maybeHidden
+                          ? fmaUnlessHidden(pv[c], xs, acc[r * nv + c])
+                          : vector::FMAOp::create(b, loc, xs, pv[c],
+                                                  acc[r * nv + c]));
               }
               scf::YieldOp::create(b, loc, next);
             });

@@ -2,7 +2,9 @@
 //
 // The plain (reference) lowering: scores = Q·Kᵀ, scaled and masked in one
 // elementwise pass, a stable softmax that gives zeros for fully masked rows,
-// then probabilities·V. It materializes the [B, H, Sq, Skv] scores.
+// then probabilities·V. It materializes the [B, H, Sq, Skv] scores. Hidden
+// keys are selected away, never added to: a key or value that holds NaN or
+// inf where it is masked changes nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -105,10 +107,16 @@ Value createProbabilities(OpBuilder &b, Location loc, Value q, Value k,
         Value s = arith::MulFOp::create(nb, nloc, args[0], scale);
         Value minusInf = createFloat(nb, nloc, elt, -inf);
         if (mask) {
+          // Selected, not added: a hidden key's score is -inf even where
+          // its key holds NaN or inf.
           Value m = args[1];
-          s = m.getType().isInteger(1)
-                  ? Value(arith::SelectOp::create(nb, nloc, m, s, minusInf))
-                  : Value(arith::AddFOp::create(nb, nloc, s, m));
+          Value visible = m;
+          if (!m.getType().isInteger(1)) {
+            visible = arith::CmpFOp::create(
+                nb, nloc, arith::CmpFPredicate::UNE, m, minusInf);
+            s = arith::AddFOp::create(nb, nloc, s, m);
+          }
+          s = arith::SelectOp::create(nb, nloc, visible, s, minusInf);
         }
         if (causalOffset) {
           // Query i sees key j when j <= i + Skv - Sq.
@@ -153,9 +161,15 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     Value out = createGeneric(
         b, loc, {probs, v}, {dims({0, 1, 2, 3}, 5), dims({0, 1, 3, 4}, 5)},
         zeroOut, dims({0, 1, 2, 4}, 5), {par, par, par, red, par},
-        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          // A hidden key (p = 0) adds nothing, whatever its value holds
+          // (0 * NaN or 0 * inf would be NaN).
           Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-          return arith::AddFOp::create(nb, nloc, args[2], prod);
+          Value sum = arith::AddFOp::create(nb, nloc, args[2], prod);
+          Value hidden =
+              arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::OEQ,
+                                    args[0], createFloat(nb, nloc, elt, 0.0));
+          return arith::SelectOp::create(nb, nloc, hidden, args[2], sum);
         });
     b.replaceOp(op, castIfNeeded(b, loc, out, op.getType()));
     return success();

@@ -31,12 +31,22 @@ def case(fn):
 class Expect:
     """What one case feeds the executable and expects back."""
 
-    def __init__(self, entry, inputs, expected, tol, where=None):
+    def __init__(self, entry, inputs, expected, tol, where=None, hidden=None):
         self.entry = entry
         self.inputs = [np.ascontiguousarray(x) for x in inputs]
         self.expected = expected
         self.tol = tol
         self.where = where  # boolean mask of positions to compare
+        # {input index: boolean mask of its elements that no query sees}
+        # (keys and values hidden by the mask): --poison fills them.
+        self.hidden = hidden or {}
+
+    def filled(self, value):
+        """The inputs with every hidden element set to `value`."""
+        inputs = [x.copy() for x in self.inputs]
+        for i, where in self.hidden.items():
+            inputs[i][np.broadcast_to(where, inputs[i].shape)] = value
+        return inputs
 
 
 def t(x):
@@ -238,8 +248,11 @@ def attention_masked_causal(rng):
     q, k, v = randn(rng, 2, 3, 5, 8), randn(rng, 2, 3, 7, 8), randn(rng, 2, 3, 7, 6)
     keep = rng.random((2, 1, 5, 7)) > 0.3
     keep[1, 0, 2, :] = False  # a query that sees no key gives zeros
+    keep[..., 3] = False
     ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect("attention_masked_causal", [q, k, v, keep], ref, 1e-4)
+    keys = hidden_keys(keep)
+    return Expect("attention_masked_causal", [q, k, v, keep], ref, 1e-4,
+                  hidden={1: keys, 2: keys})
 
 
 @case
@@ -292,8 +305,11 @@ def fused_masked_rows(rng):
     keep = rng.random((2, 1, 77, 130)) > 0.4
     keep[0, 0, 5, :] = False
     keep[1, 0, 70:, :] = False
+    hide_columns(keep, 130)
     ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect("fused_masked", [q, k, v, keep], ref, 1e-4)
+    keys = hidden_keys(keep)
+    return Expect("fused_masked", [q, k, v, keep], ref, 1e-4,
+                  hidden={1: keys, 2: keys})
 
 
 @case
@@ -304,7 +320,9 @@ def fused_key_padding(rng):
     keep[0, 0, 0, 60:] = False
     keep[1] = False
     ref = reference_attention(q, k, v, keep)
-    return Expect("fused_key_padding", [q, k, v, keep], ref, 1e-4)
+    keys = hidden_keys(keep)
+    return Expect("fused_key_padding", [q, k, v, keep], ref, 1e-4,
+                  hidden={1: keys, 2: keys})
 
 
 def additive(rng, entry, heads, sq, skv, d, visible, hidden_row, scale):
@@ -315,8 +333,11 @@ def additive(rng, entry, heads, sq, skv, d, visible, hidden_row, scale):
     bias = randn(rng, sq, skv)
     bias[rng.random((sq, skv)) > visible] = -np.inf
     bias[hidden_row, :] = -np.inf
+    bias[:, [0, skv // 2, skv - 1]] = -np.inf
+    keys = np.isneginf(bias).all(axis=0)[:, None]  # [Skv, 1]
     return Expect(entry, [q, k, v, bias],
-                  reference_additive(q, k, v, bias, scale), 1e-4)
+                  reference_additive(q, k, v, bias, scale), 1e-4,
+                  hidden={1: keys, 2: keys})
 
 
 @case
@@ -329,15 +350,32 @@ def fused_additive(rng):
 # single-query loop (depth along lanes), more take query blocks: the same
 # entry point covers both.
 
+def hidden_keys(keep):
+    """[B, 1, Skv, 1]: the keys of each batch that no query sees, from an
+    i1 mask [B, 1, Sq, Skv]."""
+    return (~keep).all(axis=2)[..., None]
+
+
+def hide_columns(keep, skv):
+    """Hides a few whole key columns (the first key, one in the middle, the
+    last), so that --poison has keys and values to fill."""
+    for j in sorted({0, skv // 2, skv - 1}):
+        keep[..., j] = False
+
+
 def rows(rng, b, sq, skv, hidden=None, entry="fused_rows", d=32, dv=48):
     """fused_rows: D=32, Dv=48 (fused_rows_odd: 20 and 36), an i1 mask
-    [B, 1, Sq, Skv] that hides keep[hidden] entirely, causal."""
+    [B, 1, Sq, Skv] that hides keep[hidden] entirely and a few whole key
+    columns, causal."""
     q, k, v = randn(rng, b, 3, sq, d), randn(rng, b, 3, skv, d), randn(rng, b, 3, skv, dv)
     keep = rng.random((b, 1, sq, skv)) > 0.3
     if hidden is not None:
         keep[hidden] = False
+    hide_columns(keep, skv)
     ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect(entry, [q, k, v, keep], ref, 1e-4)
+    keys = hidden_keys(keep)
+    return Expect(entry, [q, k, v, keep], ref, 1e-4,
+                  hidden={1: keys, 2: keys})
 
 
 @case
@@ -376,10 +414,16 @@ def cached(rng, l, s, sq, hidden=None, entry="fused_cached", d=32, dv=48):
     keep = rng.random((2, 1, 1, l + s)) > 0.25
     if hidden is not None:
         keep[hidden] = False
+    keep[..., l - 1] = False  # the last cached position
     k = np.concatenate([pk.transpose(1, 2, 0, 3), nk], axis=2)
     v = np.concatenate([pv.transpose(1, 2, 0, 3), nv], axis=2)
     ref = reference_attention(q, k, v, keep, causal=True)
-    return Expect(entry, [q, pk, nk, pv, nv, keep], ref, 1e-4)
+    # Hidden positions: of the caches [L, B, H, D], of the steps [B, H, S, D].
+    keys = hidden_keys(keep)  # [B, 1, L + S, 1]
+    past = keys[:, 0, :l, 0].T[:, :, None, None]
+    new = keys[:, :, l:]
+    return Expect(entry, [q, pk, nk, pv, nv, keep], ref, 1e-4,
+                  hidden={1: past, 2: new, 3: past, 4: new})
 
 
 @case
@@ -570,12 +614,17 @@ def encoder_layer_awkward(rng):
 
 # --------------------------------------------------------------------------
 
-def run_executable(exe, expect, threads=None):
+POISONS = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf,
+           "big": np.float32(3.4e38), "-big": np.float32(-3.4e38)}
+
+
+def run_executable(exe, expect, threads=None, inputs=None):
+    inputs = expect.inputs if inputs is None else inputs
     with tempfile.TemporaryDirectory() as tmp:
         args = [exe, "--entry", expect.entry]
         if threads:
             args += ["--threads", str(threads)]
-        for i, x in enumerate(expect.inputs):
+        for i, x in enumerate(inputs):
             path = os.path.join(tmp, f"arg{i}.npy")
             np.save(path, x)
             args.append(path)
@@ -595,11 +644,31 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=None,
                         help="pass --threads N to the executable")
+    parser.add_argument("--poison", action="append", choices=sorted(POISONS),
+                        default=[],
+                        help="also run with the keys and values that no "
+                        "query sees filled with this value, and require "
+                        "the bytes of the run with zeros there")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
     expect = CASES[args.case](np.random.default_rng(args.seed))
-    got = run_executable(args.exe, expect, args.threads)
+    if args.poison and not expect.hidden:
+        sys.exit(f"FAIL {args.case}: no hidden keys to poison")
+    if args.poison:
+        # A masked key contributes nothing, whatever its memory holds.
+        got = run_executable(args.exe, expect, args.threads, expect.filled(0.0))
+        for name in args.poison:
+            poisoned = run_executable(args.exe, expect, args.threads,
+                                      expect.filled(POISONS[name]))
+            differ = int((poisoned.view(np.uint32) != got.view(np.uint32)).sum())
+            print(f"{args.case}: hidden keys and values {name}: "
+                  f"{differ} elements differ from zeros there")
+            if differ:
+                sys.exit(f"FAIL {args.case}: hidden keys and values set to "
+                         f"{name} change {differ} output elements")
+    else:
+        got = run_executable(args.exe, expect, args.threads)
     want = np.asarray(expect.expected)
     if got.shape != want.shape:
         sys.exit(f"FAIL {args.case}: shape {got.shape}, expected {want.shape}")
