@@ -31,6 +31,9 @@ config.substitutions.append(("%attention_maps", " ".join([
                  "attention_maps.py"),
     "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
 config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
+# The clang++ of the LLVM tfmc was built with, for tests of --linker.
+config.substitutions.append(("%clangxx",
+                             os.path.join(config.llvm_tools_dir, "clang++")))
 config.substitutions.append(("%tfm_obj_root", config.tfm_obj_root))
 
 llvm_config.use_default_substitutions()

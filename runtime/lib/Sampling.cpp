@@ -15,7 +15,9 @@ static double parseNumber(const std::string &flag, const std::string &value) {
   char *end = nullptr;
   errno = 0;
   double v = std::strtod(value.c_str(), &end);
-  if (value.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+  // ERANGE also flags a subnormal result, which is a number all the same.
+  bool overflow = errno == ERANGE && std::fabs(v) >= 1;
+  if (value.empty() || *end != '\0' || overflow || !std::isfinite(v))
     throw Error(flag, "expected a finite number, got " + quote(value));
   return v;
 }
@@ -79,7 +81,7 @@ int64_t Sampler::pick(const float *logits, int64_t vocab) {
   // only on the logits and the seed.
   candidates.clear();
   for (int64_t v = 0; v < vocab; ++v)
-    candidates.push_back({double(logits[v]) / options.temperature, v});
+    candidates.push_back({double(logits[v]), v});
   auto before = [](const std::pair<double, int64_t> &a,
                    const std::pair<double, int64_t> &b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
@@ -90,10 +92,12 @@ int64_t Sampler::pick(const float *logits, int64_t vocab) {
   std::partial_sort(candidates.begin(), candidates.begin() + keep,
                     candidates.end(), before);
   candidates.resize(keep);
-  // Softmax over the kept tokens (the largest logit first keeps exp <= 1).
+  // Softmax of logits / T over the kept tokens. The largest logit is
+  // subtracted before dividing: logit / T alone overflows for a tiny T
+  // (inf - inf would be NaN), while (logit - max) / T only goes to -inf.
   double max = candidates[0].first, total = 0;
   for (auto &[p, id] : candidates) {
-    p = std::exp(p - max);
+    p = std::exp((p - max) / options.temperature);
     total += p;
   }
   if (options.topP < 1) {

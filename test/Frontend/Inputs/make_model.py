@@ -27,7 +27,9 @@ copies the model of DIR instead (fast: no torch). Then:
                  empty, truncate, header-length, header-length-huge,
                  invalid-json, non-object, overlap, out-of-range,
                  size-mismatch, unknown-dtype, i16, f64, wrong-shape,
-                 transposed, missing, extra, missing-and-extra.
+                 transposed, missing, extra, missing-and-extra, duplicate,
+                 and the malformed entries of ENTRY_FIXES (missing-dtype,
+                 shape-overflow, reversed-offsets, ...).
 """
 
 import argparse
@@ -101,6 +103,52 @@ def retype(tensors, name, dtype, np_dtype):
             else (n, d, s, b) for n, d, s, b in tensors]
 
 
+def _set(key, value):
+    return lambda entry, span: dict(entry, **{key: value})
+
+
+def _drop(key):
+    return lambda entry, span: {k: v for k, v in entry.items() if k != key}
+
+
+def _offsets(make):
+    return lambda entry, span: dict(entry, data_offsets=make(*span))
+
+
+# Malformed header entries of one tensor (`first` in corrupt()): kind ->
+# fix(entry, (begin, end)) returning the entry to write instead.
+ENTRY_FIXES = {
+    "entry-not-object": lambda entry, span: [entry["dtype"], entry["shape"]],
+    "missing-dtype": _drop("dtype"),
+    "dtype-not-string": _set("dtype", 32),
+    "lowercase-dtype": _set("dtype", "f32"),
+    "missing-shape": _drop("shape"),
+    "shape-not-array": _set("shape", 16),
+    "negative-dimension": _set("shape", [-16]),
+    "fractional-dimension": _set("shape", [16.0]),
+    "string-dimension": _set("shape", ["16"]),
+    "huge-dimension": _set("shape", [2 ** 64]),  # beyond int64 and uint64
+    # 2^31 * 2^31 elements of 4 bytes: 2^64 bytes overflow 64 bits.
+    "shape-overflow": _set("shape", [2 ** 31, 2 ** 31]),
+    # 2^62 * 2^62 elements: the element count itself overflows 64 bits.
+    "elements-overflow": _set("shape", [2 ** 62, 2 ** 62]),
+    # 2^61 * 3 elements of 4 bytes: 1.5 * 2^64 bytes; 2^62 * 3 elements of
+    # 1 byte (U8): 1.5 * 2^63, beyond int64 but within uint64.
+    "bytes-overflow": _set("shape", [2 ** 61, 3]),
+    "u8-beyond-int64": lambda entry, span: dict(entry, dtype="U8",
+                                                shape=[2 ** 62, 3]),
+    "missing-offsets": _drop("data_offsets"),
+    "offsets-not-array": _set("data_offsets", "0-64"),
+    "offsets-one-entry": _offsets(lambda b, e: [b]),
+    "offsets-three-entries": _offsets(lambda b, e: [b, e, e]),
+    "negative-offsets": _offsets(lambda b, e: [-4, e - b - 4]),
+    "fractional-offsets": _offsets(lambda b, e: [float(b), e]),
+    "string-offsets": _offsets(lambda b, e: [str(b), str(e)]),
+    "huge-offsets": _offsets(lambda b, e: [b, 2 ** 64]),
+    "reversed-offsets": _offsets(lambda b, e: [e, b]),
+}
+
+
 def corrupt(path, kind, arch):
     import numpy as np  # slow to import: only when needed
     tensors = read_safetensors(path)
@@ -154,6 +202,20 @@ def corrupt(path, kind, arch):
         def fix(header):
             header[first]["dtype"] = "Q4"
         write_safetensors(path, tensors, fix)
+    elif kind in ENTRY_FIXES:  # one field of `first`'s entry is malformed
+        def fix(header):
+            header[first] = ENTRY_FIXES[kind](header[first], layout[first])
+        write_safetensors(path, tensors, fix)
+    elif kind == "duplicate":  # `first`'s entry appears twice
+        header, offset = {}, 0
+        for name, dtype, shape, blob in tensors:
+            header[name] = {"dtype": dtype, "shape": shape,
+                            "data_offsets": [offset, offset + len(blob)]}
+            offset += len(blob)
+        text = json.dumps(header)
+        entry = json.dumps({first: header[first]})[1:-1]
+        write_raw(path, ("{" + entry + ", " + text[1:]).encode(),
+                  b"".join(t[3] for t in tensors))
     elif kind == "i16":  # `first` holds int16 values, consistently
         write_safetensors(path, retype(tensors, first, "I16", np.int16))
     elif kind == "f64":  # `first` holds float64 values, consistently
