@@ -14,7 +14,7 @@ runs the executable as a user would and checks:
   without (--no-cache), with max_new_tokens past what max_seq_len allows
   (some row must reach the limit) and with a small max_new_tokens;
 - every run at --threads 1 and --threads 2, with the same bytes / ids;
-- every run under MALLOC_PERTURB_, so that memory read before it is
+- every run under MALLOC_PERTURB_ (165 at 1 thread, 128 at 2), so that memory read before it is
   written holds garbage rather than, often, zeros.
 
 Seeds are searched (from 0) until PyTorch's greedy rows are usable: the
@@ -52,10 +52,16 @@ SEEDS = 60
 MAX_NEW = 30    # more than max_seq_len allows: rows stop at the limit
 SHORT_NEW = 5   # fewer: rows stop after this many tokens
 THREADS = (1, 2)
-# glibc then fills what malloc returns (not calloc) with ~165 and what is
-# freed with 165: memory read before it is written holds garbage, which
-# fresh pages (zeros) would hide.
-RUN_ENV = dict(os.environ, MALLOC_PERTURB_="165")
+# glibc then fills what malloc returns (not calloc) with ~N and what is
+# freed with N: memory read before it is written holds garbage, which fresh
+# pages (zeros) would hide. 165 fills with 0x5a bytes (1.5e16 as floats);
+# 128 with 0x7f bytes (3.4e38), which overflow a dot product to inf and
+# turned masked attention scores into NaN before they were selected away.
+PERTURB = {1: "165", 2: "128"}  # by thread count
+
+
+def run_env(threads):
+    return dict(os.environ, MALLOC_PERTURB_=PERTURB[threads])
 
 BASE = dict(pad_id=0, bos_id=1, eos_id=2, max_seq_len=24)
 DEFAULTS = dict(layer_norm_eps=1e-5)  # of the optional numeric fields
@@ -309,7 +315,7 @@ def run(args, **kw):
 
 
 def run_exe(args, threads):
-    return run(args + ["--threads", str(threads)], env=RUN_ENV)
+    return run(args + ["--threads", str(threads)], env=run_env(threads))
 
 
 def compare(what, got, want, where, tolerance):
