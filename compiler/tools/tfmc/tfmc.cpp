@@ -224,6 +224,13 @@ int main(int argc, char **argv) {
   tfm::LoweringOptions options;
   options.optLevel = optLevel;
   options.openmp = openmp;
+  // The target's vector registers size the codegen's register tiles.
+  std::string targetError;
+  FailureOr<tfm::CpuTarget> target =
+      tfm::CpuTarget::forCpu(targetCpu, targetError);
+  if (failed(target))
+    return fail(targetError);
+  options.target = *target;
 
   DialectRegistry registry;
   registerAllDialects(registry);

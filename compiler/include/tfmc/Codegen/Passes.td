@@ -113,14 +113,27 @@ def TfmTileAndVectorizeContractions
     into which the accumulator's initialization (zero fill, broadcast bias)
     and the elementwise consumer of the result (bias, residual, activation,
     scaling) are fused; inside, the reduction runs in steps of 256 and
-    register tiles (4×64 where every output tile is 64 columns wide, one
-    weight-panel row per step; 8×32 otherwise) are vectorized to
-    `vector.contract` with the reduction loop innermost and the accumulators
-    carried in registers across it.
+    register tiles are vectorized to `vector.contract` with the reduction
+    loop innermost and the accumulators carried in registers across it.
+    Output tiles are 64 columns wide whatever the target (the width of the
+    weight panels); register tiles follow the target's vector registers
+    (`vector-bits`, `vector-registers`): half of the registers hold
+    accumulators, in rows of four vectors where every output tile is 64
+    columns wide (AVX-512: 4×64, one weight-panel row per step; AVX2: 2×32)
+    and of two vectors otherwise (AVX-512: 8×32; AVX2: 4×16); one row left
+    over spans all 64 columns.
     Partial tiles (sizes that are not multiples of the tiles, dynamic sizes)
     use masked vectors; full tiles are peeled off and unmasked. Reductions
     stay sequential within a tile: results do not depend on threads.
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Width of the target's vector registers in bits (AVX-512: 512, "
+           "AVX2: 256)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t",
+           /*default=*/"32",
+           "Number of the target's vector registers (AVX-512: 32, AVX2: 16)">
+  ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",

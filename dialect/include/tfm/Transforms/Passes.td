@@ -72,23 +72,25 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
     maximum grows. Only a [key block × query block] tile of scores exists at
     a time, never the Sq×Skv matrix.
 
-    Queries lie along 16-lane vectors: Qᵀ (scaled) and the accumulator Oᵀ are
+    Queries lie along vectors of L f32 lanes, L from the target's vector
+    width (`vector-bits` / 32: 16 with AVX-512, 8 with AVX2; a power of
+    two). Qᵀ (scaled) and the accumulator Oᵀ are
     tiles on the stack, both products are register tiles of broadcast × vector
     FMAs (`vector.fma`), and the softmax is lane-wise, with `exp` expanded to
     MLIR's polynomial approximation so that it stays on vectors. Any D, Dv,
     Sq, Skv (static or dynamic, Sq != Skv) is handled: rows past the end of a
     dimension are computed on clamped indices and never written.
 
-    Up to 16 queries (decoding steps) would leave lanes idle. Where D and Dv
+    Up to L queries (decoding steps) would leave lanes idle. Where D and Dv
     are static they take a single-query loop instead: one forall iteration
     per query, the depth along lanes (the scaled query and the accumulator
-    are ceil(D/16) and ceil(Dv/16) vectors read and written with
+    are ceil(D/L) and ceil(Dv/L) vectors read and written with
     `vector.load`/`vector.store`, and `vector.maskedload`/`maskedstore` for
     a last, partial chunk, so the operands are taken with unit innermost
-    strides), a dot product per key with the 16 keys' sums across
-    lanes taken together by a tree of `vector.shuffle`s and additions (15
-    additions instead of 16 horizontal reductions), and one online-softmax
-    step per 16 keys. Dynamic depths take blocks of 16 queries.
+    strides), a dot product per key with the L keys' sums across
+    lanes taken together by a tree of `vector.shuffle`s and additions (L - 1
+    additions instead of L horizontal reductions), and one online-softmax
+    step per L keys. Dynamic depths take blocks of L queries.
     With a dynamic Sq both versions are emitted under an `scf.if` on Sq.
     Keys and values that are `tfm.kv_cache_append` results (a decoding step
     over its cache) are read by the single-query loop from the caches
@@ -107,11 +109,18 @@ def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
     becomes a sequential loop.
   }];
   let options = [
-    Option<"queryBlock", "query-block", "int64_t", "64",
-           "Queries per forall iteration (a multiple of 16)">,
+    Option<"queryBlock", "query-block", "int64_t", "0",
+           "Queries per forall iteration, a multiple of the lanes (default: "
+           "L × vector-registers / 8, 64 with AVX-512, 16 with AVX2)">,
     Option<"keyBlock", "key-block", "int64_t", "64",
            "Keys per step of the online softmax (rounded up to a whole "
-           "number of register tiles)">
+           "number of register tiles)">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Width of the target's vector registers in bits (AVX-512: 512, "
+           "AVX2: 256)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t",
+           /*default=*/"32",
+           "Number of the target's vector registers (AVX-512: 32, AVX2: 16)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
