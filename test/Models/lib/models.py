@@ -153,6 +153,8 @@ def main():
     parser.add_argument("--tfmc", default="tfmc")
     parser.add_argument("--external", action="store_true",
                         help="compile with --external-weights")
+    parser.add_argument("--target-cpu",
+                        help="compile with --target-cpu=TARGET_CPU")
     args = parser.parse_args()
 
     c = config_of(args.case)
@@ -184,6 +186,8 @@ def main():
     tfmc = [args.tfmc, os.path.join(model_dir, "model.json"), "-o", exe]
     if args.external:
         tfmc.append("--external-weights")
+    if args.target_cpu:
+        tfmc.append("--target-cpu=" + args.target_cpu)
     run(tfmc)
     ids_path = os.path.join(work, "ids.npy")
     np.save(ids_path, ids)
