@@ -946,9 +946,9 @@ struct TfmFuseAttentionPass
       return signalPassFailure();
     }
     int64_t lanes = vectorBits / 32;
-    // By default a quarter of the registers hold query vectors: a register
-    // tile of 4 to 6 key rows then keeps 16 to 24 of 32 (AVX-512) or 8 to
-    // 12 of 16 (AVX2) accumulators.
+    // By default a query block is registers / 8 vectors: a register tile of
+    // 4 to 6 key rows then keeps 16 to 24 of 32 (AVX-512) or 8 to 12 of 16
+    // (AVX2) registers as accumulators.
     int64_t queryBlock = this->queryBlock != 0
                              ? int64_t(this->queryBlock)
                              : lanes * (vectorRegisters / 8);
