@@ -20,7 +20,8 @@ using namespace mlir::tfm;
 // on, attention first becomes fused flash-style loops (kFuseAttention).
 static constexpr const char *kDecompose = "tfm-decompose-multi-head-attention,"
                                           "canonicalize,";
-static constexpr const char *kFuseAttention = "tfm-fuse-attention,";
+// Attention's vectors follow the target (forTarget).
+static constexpr const char *kFuseAttention = "tfm-fuse-attention";
 static constexpr const char *kTfmToLinalg =
     "tfm-lower-to-linalg,"
     "func.func(convert-elementwise-to-linalg),"
@@ -42,10 +43,11 @@ static constexpr const char *kFuseElementwise =
 static constexpr const char *kTileRowsForThreads =
     "func.func(tfm-tile-rows-for-threads),canonicalize,";
 // From -O2 on, before bufferization: matmul-like ops tiled for caches and
-// registers and vectorized, with their epilogues fused.
+// registers and vectorized, with their epilogues fused; register tiles are
+// sized for the target (forTarget).
 static constexpr const char *kTileAndVectorize =
-    "func.func(tfm-tile-and-vectorize-contractions),"
-    "canonicalize,cse,";
+    "tfm-tile-and-vectorize-contractions";
+static constexpr const char *kAfterTileAndVectorize = "canonicalize,cse,";
 // Packed weights the codegen did not read in place become copies first
 // (MLIR 22 does not bufferize linalg.unpack).
 static constexpr const char *kBufferize =
@@ -109,11 +111,18 @@ static LogicalResult addStage(OpPassManager &pm, const std::string &pipeline) {
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
+/// `pass` with the options of `target` ("pass{vector-bits=... ...}").
+static std::string forTarget(const char *pass, const CpuTarget &target) {
+  return std::string(pass) + "{" + target.passOptions() + "}";
+}
+
 LogicalResult
 mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
   return addStage(pm, std::string(kDecompose) +
-                          (options.optLevel >= 2 ? kFuseAttention : "") +
+                          (options.optLevel >= 2
+                               ? forTarget(kFuseAttention, options.target) + ","
+                               : "") +
                           kTfmToLinalg);
 }
 
@@ -124,10 +133,14 @@ mlir::tfm::buildLinalgToLoopsPipeline(OpPassManager &pm,
   if (optimize && failed(addStage(pm, kRelaxReductions)))
     return failure();
   bool threads = options.useOpenMP();
-  return addStage(
-      pm, std::string(kFuseElementwise) + (optimize ? kTileAndVectorize : "") +
-              (threads ? kTileRowsForThreads : "") + kBufferize +
-              (threads ? kForallToThreads : kForallToLoops) + kLinalgToLoops);
+  std::string tileAndVectorize =
+      optimize ? "func.func(" + forTarget(kTileAndVectorize, options.target) +
+                     ")," + kAfterTileAndVectorize
+               : "";
+  return addStage(pm, std::string(kFuseElementwise) + tileAndVectorize +
+                          (threads ? kTileRowsForThreads : "") + kBufferize +
+                          (threads ? kForallToThreads : kForallToLoops) +
+                          kLinalgToLoops);
 }
 
 LogicalResult
@@ -156,7 +169,17 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                       llvm::cl::desc("Run tile loops on OpenMP threads "
                                      "from -O2 on"),
                       llvm::cl::init(true)};
-  LoweringOptions get() const { return {optLevel, openmp}; }
+  Option<std::string> targetCpu{
+      *this, "target-cpu",
+      llvm::cl::desc("Target CPU whose vector registers size the codegen's "
+                     "tiles, as tfmc's --target-cpu (default: the host)"),
+      llvm::cl::init("native")};
+  FailureOr<LoweringOptions> get(std::string &error) const {
+    FailureOr<CpuTarget> target = CpuTarget::forCpu(targetCpu, error);
+    if (failed(target))
+      return failure();
+    return LoweringOptions{optLevel, openmp, *target};
+  }
 };
 } // namespace
 
@@ -164,13 +187,26 @@ void mlir::tfm::registerTfmPipelines() {
   auto reg =
       [](StringRef name, StringRef description,
          LogicalResult (*build)(OpPassManager &, const LoweringOptions &)) {
-        PassPipelineRegistration<PipelineOptions>(
+        // PassPipelineRegistration, with a way to report an unknown CPU.
+        registerPassPipeline(
             name, description,
-            [build](OpPassManager &pm, const PipelineOptions &options) {
+            [build](OpPassManager &pm, StringRef text,
+                    function_ref<LogicalResult(const Twine &)> errorHandler) {
+              PipelineOptions options;
+              if (failed(options.parseFromString(text)))
+                return failure();
+              std::string error;
+              FailureOr<LoweringOptions> lowering = options.get(error);
+              if (failed(lowering))
+                return errorHandler(error);
               // Errors in a built-in pipeline string are bugs caught by the
               // tests; report rather than silently run less.
-              if (failed(build(pm, options.get())))
+              if (failed(build(pm, *lowering)))
                 llvm::report_fatal_error("tfm: invalid built-in pipeline");
+              return success();
+            },
+            [](function_ref<void(const detail::PassOptions &)> handler) {
+              handler(PipelineOptions());
             });
       };
   reg("tfm-to-linalg", "Lower tfm to linalg on tensors",

@@ -3,8 +3,13 @@
 // RUN:   | FileCheck %s --check-prefix=BLOCKS
 // RUN: not tfm-opt %s --split-input-file --tfm-fuse-attention="query-block=20" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
+// RUN: tfm-opt %s --split-input-file --tfm-fuse-attention="vector-bits=256 vector-registers=16" \
+// RUN:   | FileCheck %s --check-prefix=AVX2
+// RUN: not tfm-opt %s --split-input-file --tfm-fuse-attention="vector-bits=96" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=BAD-BITS
 
 // BAD: error: tfm-fuse-attention: query-block must be a positive multiple of 16, got 20
+// BAD-BITS: error: tfm-fuse-attention: vector-bits must be a power of two of at least 64 and vector-registers at least 8, got 96 and 32
 
 // Causal cross-attention on static odd shapes (Sq=77, Skv=130, D=40, Dv=24):
 // inputs read through to_buffer, one output buffer, a forall over
@@ -54,6 +59,16 @@
 // BLOCKS-COUNT-12:  vector.fma
 // BLOCKS-NOT:       vector.fma
 // BLOCKS:           scf.yield
+// With AVX2 (8 lanes, 16 registers), queries lie along 8-lane vectors in
+// blocks of 16 (two vectors: 8 to 12 accumulators per register tile).
+// AVX2-LABEL: func.func @causal
+// AVX2:         scf.forall
+// AVX2:           memref.alloca() {{.+}} : memref<40x16xf32>
+// AVX2:           memref.alloca() {{.+}} : memref<64x16xf32>
+// AVX2:           memref.alloca() {{.+}} : memref<24x16xf32>
+// AVX2:           scf.if %{{.+}} -> (vector<8xf32>, vector<8xf32>) {
+// AVX2:             vector.fma {{.+}} : vector<8xf32>
+// AVX2-NOT:     vector<16xf32>
 func.func @causal(%q: tensor<2x3x77x40xf32>, %k: tensor<2x3x130x40xf32>,
                   %v: tensor<2x3x130x24xf32>) -> tensor<2x3x77x24xf32> {
   %0 = tfm.attention %q, %k, %v causal
@@ -182,6 +197,19 @@ func.func @f64_not_fused(%q: tensor<1x2x4x8xf64>, %k: tensor<1x2x4x8xf64>,
 // CHECK:           arith.cmpf ogt
 // CHECK-COUNT-4:   vector.store
 // CHECK:         bufferization.to_tensor
+// With AVX2 the depth is 8 vectors of 8 lanes, and the 8 keys' sums take
+// three levels of shuffles (7 additions).
+// AVX2-LABEL: func.func @one_query
+// AVX2:         scf.forall
+// AVX2-COUNT-8:   vector.load {{.+}} : memref<?x8x1x64xf32, strided<[?, ?, ?, 1], offset: ?>>, vector<8xf32>
+// AVX2:           scf.for {{.*}} -> (f32, f32, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX2-COUNT-64:    vector.fma
+// AVX2-COUNT-4:     vector.shuffle %{{.+}}, %{{.+}} [4, 5, 6, 7, 12, 13, 14, 15] : vector<8xf32>, vector<8xf32>
+// AVX2-COUNT-2:     vector.shuffle %{{.+}}, %{{.+}} [2, 3, 6, 7, 10, 11, 14, 15]
+// AVX2:             vector.shuffle %{{.+}}, %{{.+}} [1, 3, 5, 7, 9, 11, 13, 15]
+// AVX2:             vector.reduction <maxnumf>
+// AVX2:             vector.extract %{{.+}}[7] : f32 from vector<8xf32>
+// AVX2-NOT:     vector<16xf32>
 func.func @one_query(%q: tensor<?x8x1x64xf32>, %k: tensor<?x8x?x64xf32>,
                      %v: tensor<?x8x?x64xf32>) -> tensor<?x8x1x64xf32> {
   %0 = tfm.attention %q, %k, %v

@@ -9,6 +9,8 @@
 #ifndef TFMC_PIPELINES_H
 #define TFMC_PIPELINES_H
 
+#include "tfmc/CpuTarget.h"
+
 #include "mlir/Pass/PassManager.h"
 
 namespace mlir::tfm {
@@ -19,6 +21,8 @@ struct LoweringOptions {
   /// From -O2 on, run the codegen passes' outermost tile loops (scf.forall)
   /// on OpenMP threads; executables then link LLVM's libomp.
   bool openmp = true;
+  /// Sizes the codegen's register tiles and attention's vectors (from -O2 on).
+  CpuTarget target;
 
   bool useOpenMP() const { return optLevel >= 2 && openmp; }
 };

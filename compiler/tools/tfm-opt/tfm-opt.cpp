@@ -2,6 +2,7 @@
 
 #include "tfm/IR/TfmDialect.h"
 #include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 #include "tfmc/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -13,6 +14,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tfm::registerTfmPasses();
+  mlir::tfm::registerTfmCodegenPasses();
   mlir::tfm::registerTfmPipelines();
 
   mlir::DialectRegistry registry;

@@ -13,6 +13,7 @@
 #include "tfm/Runtime.h"
 #include "tfm/Transforms/Passes.h"
 #include "tfmc/Codegen.h"
+#include "tfmc/Codegen/Passes.h"
 #include "tfmc/EntryPoints.h"
 #include "tfmc/Link.h"
 #include "tfmc/ModelBuilder.h"
@@ -213,6 +214,7 @@ int main(int argc, char **argv) {
   // The pipelines are textual: the passes they name must be registered.
   registerAllPasses();
   tfm::registerTfmPasses();
+  tfm::registerTfmCodegenPasses();
   hideBackendOptions();
   cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
 
@@ -222,6 +224,13 @@ int main(int argc, char **argv) {
   tfm::LoweringOptions options;
   options.optLevel = optLevel;
   options.openmp = openmp;
+  // The target's vector registers size the codegen's register tiles.
+  std::string targetError;
+  FailureOr<tfm::CpuTarget> target =
+      tfm::CpuTarget::forCpu(targetCpu, targetError);
+  if (failed(target))
+    return fail(targetError);
+  options.target = *target;
 
   DialectRegistry registry;
   registerAllDialects(registry);

@@ -13,12 +13,13 @@
 // computed on clamped indices and never written. The only transposes are Q
 // on entry and O on exit, once per query block.
 //
-// A single query (a decoding step: Sq = 1) would fill one lane of sixteen:
-// when D and Dv are static, such a query takes its own loop instead, with
-// the depth along lanes: q·k is a dot product of ceil(D/16) vectors per key
-// (the last one masked when D is not a lane multiple; sixteen keys' sums
-// across lanes taken together by a shuffle-and-add tree), the accumulator O
-// is ceil(Dv/16) vectors, and sixteen keys at a time share one softmax step.
+// A single query (a decoding step: Sq = 1) would fill one lane of L (the
+// f32 lanes of the target's vectors: 16 with AVX-512, 8 with AVX2): when D
+// and Dv are static, such a query takes its own loop instead, with the depth
+// along lanes: q·k is a dot product of ceil(D/L) vectors per key (the last
+// one masked when D is not a lane multiple; L keys' sums across lanes taken
+// together by a shuffle-and-add tree), the accumulator O is ceil(Dv/L)
+// vectors, and L keys at a time share one softmax step.
 //
 // The body is written on buffers (inputs through bufferization.to_buffer,
 // scratch tiles as stack allocas) and the result handed back to the tensor
@@ -57,11 +58,9 @@ using namespace mlir::tfm;
 
 namespace {
 
-/// f32 lanes per vector: one AVX-512 register (two AVX2 ones).
-constexpr int64_t kLanes = 16;
-
 /// Rows of a register tile covering `dim` rows: 4 to 6 (with 4 vectors of
-/// queries, 16 to 24 accumulators), the one that pads `dim` least.
+/// queries on AVX-512, 16 to 24 accumulators), the one that pads `dim`
+/// least.
 int64_t tileRows(int64_t dim) {
   if (ShapedType::isDynamic(dim))
     return 4;
@@ -83,18 +82,18 @@ public:
   /// `appends` (single-query loop only), the keys and values are those two
   /// tfm.kv_cache_append results, read from their cache and step operands in
   /// place instead.
-  FlashBuilder(OpBuilder &b, Location loc, AttentionOp op, int64_t queryBlock,
-               int64_t keyBlock, Value keyT, Value valueT,
+  FlashBuilder(OpBuilder &b, Location loc, AttentionOp op, int64_t lanes,
+               int64_t queryBlock, int64_t keyBlock, Value keyT, Value valueT,
                std::pair<KVCacheAppendOp, KVCacheAppendOp> appends = {})
       : b(b), loc(loc), op(op), keyT(keyT), valueT(valueT),
-        keyAppend(appends.first), valueAppend(appends.second), bq(queryBlock),
-        nv(queryBlock / kLanes), keyRows(tileRows(keyBlock)) {
+        keyAppend(appends.first), valueAppend(appends.second), lanes(lanes),
+        bq(queryBlock), nv(queryBlock / lanes), keyRows(tileRows(keyBlock)) {
     // The key block is a whole number of register tiles.
     bk = llvm::divideCeil(keyBlock, keyRows) * keyRows;
     auto vType = cast<RankedTensorType>(valueT.getType());
     valueRows = tileRows(vType.getDimSize(3));
     f32 = b.getF32Type();
-    vecType = VectorType::get({kLanes}, f32);
+    vecType = VectorType::get({lanes}, f32);
   }
 
   Value build();
@@ -131,27 +130,27 @@ private:
   void storeVec(Value v, Value mem, ValueRange indices) {
     vector::StoreOp::create(b, loc, v, mem, indices);
   }
-  /// Chunk `c` (kLanes wide) of a row of `depth` elements whose chunk
+  /// Chunk `c` (lanes wide) of a row of `depth` elements whose chunk
   /// starts at `indices`: past the row's end, lanes are masked (loaded as
   /// zeros, not stored), which keeps rows of any depth in vectors.
   Value loadChunk(Value mem, ValueRange indices, int64_t c, int64_t depth) {
-    int64_t lanes = std::min(kLanes, depth - c * kLanes);
-    if (lanes == kLanes)
+    int64_t used = std::min(lanes, depth - c * lanes);
+    if (used == lanes)
       return loadVec(mem, indices);
     return vector::MaskedLoadOp::create(b, loc, vecType, mem, indices,
-                                        chunkMask(lanes), splat(0.0));
+                                        chunkMask(used), splat(0.0));
   }
   void storeChunk(Value v, Value mem, ValueRange indices, int64_t c,
                   int64_t depth) {
-    int64_t lanes = std::min(kLanes, depth - c * kLanes);
-    if (lanes == kLanes)
+    int64_t used = std::min(lanes, depth - c * lanes);
+    if (used == lanes)
       return storeVec(v, mem, indices);
-    vector::MaskedStoreOp::create(b, loc, mem, indices, chunkMask(lanes), v);
+    vector::MaskedStoreOp::create(b, loc, mem, indices, chunkMask(used), v);
   }
-  Value chunkMask(int64_t lanes) {
+  Value chunkMask(int64_t used) {
     return vector::ConstantMaskOp::create(
-        b, loc, VectorType::get({kLanes}, b.getI1Type()),
-        b.getDenseI64ArrayAttr({lanes}));
+        b, loc, VectorType::get({lanes}, b.getI1Type()),
+        b.getDenseI64ArrayAttr({used}));
   }
   Value toBuffer(Value tensor, bool unitInnerStride = false);
   /// A constant where the size is static.
@@ -183,6 +182,8 @@ private:
   AttentionOp op;
   Value keyT, valueT;
   KVCacheAppendOp keyAppend, valueAppend;
+  /// f32 lanes per vector (a power of two): 16 with AVX-512, 8 with AVX2.
+  int64_t lanes;
   int64_t bq, nv, keyRows, bk = 0, valueRows = 0;
   Type f32;
   VectorType vecType;
@@ -387,7 +388,7 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
   scf::ForOp::create(b, loc, c0, valueDepthPadded, c1, ValueRange{},
                      [&](OpBuilder &, Location, Value e, ValueRange) {
                        for (int64_t c = 0; c < nv; ++c)
-                         storeVec(zero, oT, {e, idx(c * kLanes)});
+                         storeVec(zero, oT, {e, idx(c * lanes)});
                        scf::YieldOp::create(b, loc);
                      });
 
@@ -452,7 +453,7 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
             [&](OpBuilder &, Location, Value j, ValueRange sums) {
               SmallVector<Value> newSums;
               for (int64_t c = 0; c < nv; ++c) {
-                Value col = idx(c * kLanes);
+                Value col = idx(c * lanes);
                 Value s = loadVec(sT, {j, col});
                 Value p = math::ExpOp::create(
                     b, loc, arith::SubFOp::create(b, loc, s, base[c]));
@@ -478,7 +479,7 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, zero);
     Value inv = arith::DivFOp::create(b, loc, splat(1.0), l);
     storeVec(arith::SelectOp::create(b, loc, positive, inv, zero), invL,
-             {idx(c * kLanes)});
+             {idx(c * lanes)});
   }
 
   // O = (Oᵀ)ᵀ / l for the block's rows that exist.
@@ -529,23 +530,23 @@ Value FlashBuilder::maskPenalty(Value row, Value key) {
 }
 
 /// A transpose-and-add tree: each level adds pairs of vectors into one that
-/// holds twice as many rows in half as many lanes each, so the kLanes sums
-/// take kLanes - 1 additions and twice as many two-source shuffles instead
-/// of a horizontal reduction (log2(kLanes) shuffles and additions) and an
-/// insertion per vector.
+/// holds twice as many rows in half as many lanes each, so the sums of
+/// `lanes` vectors take lanes - 1 additions and twice as many two-source
+/// shuffles instead of a horizontal reduction (log2(lanes) shuffles and
+/// additions) and an insertion per vector.
 Value FlashBuilder::sumLanesOfEach(ArrayRef<Value> vectors) {
-  assert(int64_t(vectors.size()) == kLanes && llvm::isPowerOf2_64(kLanes));
+  assert(int64_t(vectors.size()) == lanes && llvm::isPowerOf2_64(lanes));
   SmallVector<Value> level(vectors);
   // Each vector of `level` holds `rows` rows' partial sums, `width` lanes
   // each, in row order.
-  for (int64_t rows = 1, width = kLanes; width > 1; rows *= 2, width /= 2) {
+  for (int64_t rows = 1, width = lanes; width > 1; rows *= 2, width /= 2) {
     int64_t half = width / 2;
     SmallVector<int64_t> low, high;
-    for (int64_t lane = 0; lane < kLanes; ++lane) {
+    for (int64_t lane = 0; lane < lanes; ++lane) {
       int64_t row = lane / half, offset = lane % half;
       // Rows [0, rows) come from the first vector, the rest from the second
-      // (lanes kLanes and up of a two-source shuffle).
-      int64_t from = row < rows ? row * width : kLanes + (row - rows) * width;
+      // (lanes `lanes` and up of a two-source shuffle).
+      int64_t from = row < rows ? row * width : lanes + (row - rows) * width;
       low.push_back(from + offset);
       high.push_back(from + half + offset);
     }
@@ -561,23 +562,23 @@ Value FlashBuilder::sumLanesOfEach(ArrayRef<Value> vectors) {
   return level.front();
 }
 
-/// One query row: q·scale in ceil(D/16) vectors; per block of kLanes keys,
-/// the scores as one vector (a dot product per key, summed across lanes for
-/// all kLanes keys at once by sumLanesOfEach), one online-softmax step, and
-/// O += p·V as ceil(Dv/16) vectors. Keys past the end or hidden by the
+/// One query row: q·scale in ceil(D/lanes) vectors; per block of `lanes`
+/// keys, the scores as one vector (a dot product per key, summed across
+/// lanes for all those keys at once by sumLanesOfEach), one online-softmax
+/// step, and O += p·V as ceil(Dv/lanes) vectors. Keys past the end or hidden by the
 /// causal flag score -inf; a row that sees no key gets zeros.
 void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   bi = ivs[0];
   hi = ivs[1];
   Value row = ivs[2];
   Value c0 = idx(0), c1 = idx(1);
-  // D and Dv in chunks of kLanes, the last one masked where they are not
+  // D and Dv in chunks of lanes, the last one masked where they are not
   // lane multiples.
   int64_t depthQK =
       cast<RankedTensorType>(op.getQuery().getType()).getDimSize(3);
   int64_t depthV = cast<RankedTensorType>(valueT.getType()).getDimSize(3);
-  int64_t dq = llvm::divideCeil(depthQK, kLanes);
-  int64_t dv = llvm::divideCeil(depthV, kLanes);
+  int64_t dq = llvm::divideCeil(depthQK, lanes);
+  int64_t dv = llvm::divideCeil(depthV, lanes);
   double inf = std::numeric_limits<double>::infinity();
   auto scalar = [&](double v) {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
@@ -588,7 +589,7 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   SmallVector<Value> qv;
   for (int64_t c = 0; c < dq; ++c)
     qv.push_back(arith::MulFOp::create(
-        b, loc, loadChunk(q, {bi, hi, row, idx(c * kLanes)}, c, depthQK),
+        b, loc, loadChunk(q, {bi, hi, row, idx(c * lanes)}, c, depthQK),
         scaleVec));
 
   // The row sees keys [0, kvEnd).
@@ -597,14 +598,14 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
     kvEnd = arith::MaxSIOp::create(
         b, loc, minIdx(add(add(row, causalOffset), c1), skv), c0);
   auto i32 = b.getI32Type();
-  auto i32Vec = VectorType::get({kLanes}, i32);
+  auto i32Vec = VectorType::get({lanes}, i32);
   Value laneIds = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(llvm::to_vector(
-                                         llvm::seq<int32_t>(0, kLanes)))));
+                                         llvm::seq<int32_t>(0, lanes)))));
   using RowLoad = function_ref<Value(Value key, int64_t chunk)>;
 
-  // Keys [begin, end) in blocks of kLanes, rows read by loadK and loadV
+  // Keys [begin, end) in blocks of lanes, rows read by loadK and loadV
   // (from a key index clamped to lastRow); returns the softmax state (max,
   // sum, O vectors) after them.
   auto walkKeys = [&](Value begin, Value end, Value lastRow, RowLoad loadK,
@@ -613,11 +614,11 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
     Value end32 = vector::BroadcastOp::create(
         b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, end));
     auto loop = scf::ForOp::create(
-        b, loc, c0, ceilDiv(count, idx(kLanes)), c1, init,
+        b, loc, c0, ceilDiv(count, idx(lanes)), c1, init,
         [&](OpBuilder &, Location, Value kb, ValueRange state) {
-          Value k0 = add(begin, mul(kb, idx(kLanes)));
+          Value k0 = add(begin, mul(kb, idx(lanes)));
           SmallVector<Value> keys, products;
-          for (int64_t r = 0; r < kLanes; ++r) {
+          for (int64_t r = 0; r < lanes; ++r) {
             keys.push_back(minIdx(add(k0, idx(r)), lastRow));
             Value acc = splat(0.0);
             for (int64_t c = 0; c < dq; ++c)
@@ -628,7 +629,7 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
           Value scores = sumLanesOfEach(products);
           if (mask) {
             Value penalties = splat(0.0);
-            for (int64_t r = 0; r < kLanes; ++r)
+            for (int64_t r = 0; r < lanes; ++r)
               penalties = vector::InsertOp::create(
                   b, loc, maskPenalty(row, keys[r]), penalties,
                   ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
@@ -670,7 +671,7 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
                 arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
           // Hidden keys have p = 0 and read a row of V that may hold
           // anything (a cache slot nobody wrote, a clamped row): skipped.
-          for (int64_t r = 0; r < kLanes; ++r) {
+          for (int64_t r = 0; r < lanes; ++r) {
             Value pr = vector::BroadcastOp::create(
                 b, loc, vecType,
                 vector::ExtractOp::create(
@@ -691,12 +692,12 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
     // ones [L, Skv) from the steps [B, H, S, D]: no concatenated copy.
     auto fromCache = [&](Value cache, int64_t depth) {
       return [&, cache, depth](Value key, int64_t c) {
-        return loadChunk(cache, {key, bi, hi, idx(c * kLanes)}, c, depth);
+        return loadChunk(cache, {key, bi, hi, idx(c * lanes)}, c, depth);
       };
     };
     auto fromStep = [&](Value step, int64_t depth) {
       return [&, step, depth](Value key, int64_t c) {
-        return loadChunk(step, {bi, hi, sub(key, pastLength), idx(c * kLanes)},
+        return loadChunk(step, {bi, hi, sub(key, pastLength), idx(c * lanes)},
                          c, depth);
       };
     };
@@ -709,10 +710,10 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
         walkKeys(pastLength, kvEnd, sub(skv, c1), newKeys, newValues, state);
   } else {
     auto keys = [&](Value key, int64_t c) {
-      return loadChunk(k, {bi, hi, key, idx(c * kLanes)}, c, depthQK);
+      return loadChunk(k, {bi, hi, key, idx(c * lanes)}, c, depthQK);
     };
     auto values = [&](Value key, int64_t c) {
-      return loadChunk(v, {bi, hi, key, idx(c * kLanes)}, c, depthV);
+      return loadChunk(v, {bi, hi, key, idx(c * lanes)}, c, depthV);
     };
     state = walkKeys(c0, kvEnd, sub(skv, c1), keys, values, init);
   }
@@ -727,7 +728,7 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   Value invVec = vector::BroadcastOp::create(b, loc, vecType, inv);
   for (int64_t c = 0; c < dv; ++c)
     storeChunk(arith::MulFOp::create(b, loc, state[2 + c], invVec), out,
-               {bi, hi, row, idx(c * kLanes)}, c, depthV);
+               {bi, hi, row, idx(c * lanes)}, c, depthV);
 }
 
 /// Sᵀ rows [0, nk) of the key block at k0 into sT, keyRows keys at a time
@@ -754,7 +755,7 @@ SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0, Value nk) {
             [&](OpBuilder &, Location, Value d, ValueRange acc) {
               SmallVector<Value> qv, next;
               for (int64_t c = 0; c < nv; ++c)
-                qv.push_back(loadVec(qT, {d, idx(c * kLanes)}));
+                qv.push_back(loadVec(qT, {d, idx(c * lanes)}));
               for (int64_t r = 0; r < keyRows; ++r) {
                 Value x = memref::LoadOp::create(
                     b, loc, k, ValueRange{bi, hi, clamped[r], d});
@@ -772,7 +773,7 @@ SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0, Value nk) {
             Value s = dLoop.getResult(r * nv + c);
             if (masked)
               s = applyMask(s, keys[r], clamped[r], c);
-            storeVec(s, sT, {row, idx(c * kLanes)});
+            storeVec(s, sT, {row, idx(c * lanes)});
             newMax[c] = maxVec(newMax[c], s);
           }
         }
@@ -785,10 +786,10 @@ SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0, Value nk) {
 /// and the mask operand applied (-inf where hidden).
 Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
   double inf = std::numeric_limits<double>::infinity();
-  Value rowBase = add(q0, idx(c * kLanes));
+  Value rowBase = add(q0, idx(c * lanes));
   if (op.getCausal()) {
     // Query i sees the key when i >= key - (Skv - Sq).
-    auto i32Vec = VectorType::get({kLanes}, b.getI32Type());
+    auto i32Vec = VectorType::get({lanes}, b.getI32Type());
     Value threshold = arith::IndexCastOp::create(b, loc, b.getI32Type(),
                                                  sub(key, causalOffset));
     Value base32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), rowBase);
@@ -798,7 +799,7 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
             b, loc,
             DenseElementsAttr::get(
                 i32Vec, ArrayRef<int32_t>(
-                            llvm::to_vector(llvm::seq<int32_t>(0, kLanes))))));
+                            llvm::to_vector(llvm::seq<int32_t>(0, lanes))))));
     Value visible = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::sge, rows,
         vector::BroadcastOp::create(b, loc, i32Vec, threshold));
@@ -834,8 +835,8 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
   } else {
     // One value per lane (query); lanes past Sq read the last row.
     Value lastQuery = sub(sq, idx(1));
-    auto lanes = scf::ForOp::create(
-        b, loc, idx(0), idx(kLanes), idx(1), ValueRange{splat(0.0)},
+    auto laneLoop = scf::ForOp::create(
+        b, loc, idx(0), idx(lanes), idx(1), ValueRange{splat(0.0)},
         [&](OpBuilder &, Location, Value lane, ValueRange vec) {
           Value row =
               minIdx(arith::AddIOp::create(b, loc, rowBase, lane), lastQuery);
@@ -844,7 +845,7 @@ Value FlashBuilder::applyMask(Value s, Value key, Value clampedKey, int64_t c) {
               b, loc, p, vec[0], ArrayRef<OpFoldResult>{lane});
           scf::YieldOp::create(b, loc, nextVec);
         });
-    penalties = lanes.getResult(0);
+    penalties = laneLoop.getResult(0);
   }
   return addPenalties(s, penalties);
 }
@@ -882,7 +883,7 @@ void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
           rows.push_back(add(e0, idx(r)));
           columns.push_back(minIdx(rows.back(), lastColumn));
           for (int64_t c = 0; c < nv; ++c) {
-            Value o = loadVec(oT, {rows[r], idx(c * kLanes)});
+            Value o = loadVec(oT, {rows[r], idx(c * lanes)});
             init.push_back(arith::MulFOp::create(b, loc, o, alpha[c]));
           }
         }
@@ -892,7 +893,7 @@ void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
               Value key = add(k0, j);
               SmallVector<Value> pv, next;
               for (int64_t c = 0; c < nv; ++c)
-                pv.push_back(loadVec(sT, {j, idx(c * kLanes)}));
+                pv.push_back(loadVec(sT, {j, idx(c * lanes)}));
               for (int64_t r = 0; r < valueRows; ++r) {
                 Value x = memref::LoadOp::create(
                     b, loc, v, ValueRange{bi, hi, key, columns[r]});
@@ -909,7 +910,7 @@ void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
         for (int64_t r = 0; r < valueRows; ++r)
           for (int64_t c = 0; c < nv; ++c)
             storeVec(jLoop.getResult(r * nv + c), oT,
-                     {rows[r], idx(c * kLanes)});
+                     {rows[r], idx(c * lanes)});
         scf::YieldOp::create(b, loc);
       });
 }
@@ -935,10 +936,26 @@ struct TfmFuseAttentionPass
   using TfmFuseAttentionBase::TfmFuseAttentionBase;
 
   void runOnOperation() override {
-    if (queryBlock <= 0 || queryBlock % kLanes != 0) {
+    // The single-query loop sums lanes by halving: a power of two of them.
+    if (vectorBits < 64 || !llvm::isPowerOf2_64(vectorBits) ||
+        vectorRegisters < 8) {
+      getOperation()->emitError()
+          << "tfm-fuse-attention: vector-bits must be a power of two of at "
+             "least 64 and vector-registers at least 8, got "
+          << int64_t(vectorBits) << " and " << int64_t(vectorRegisters);
+      return signalPassFailure();
+    }
+    int64_t lanes = vectorBits / 32;
+    // By default a query block is registers / 8 vectors: a register tile of
+    // 4 to 6 key rows then keeps 16 to 24 of 32 (AVX-512) or 8 to 12 of 16
+    // (AVX2) registers as accumulators.
+    int64_t queryBlock = this->queryBlock != 0
+                             ? int64_t(this->queryBlock)
+                             : lanes * (vectorRegisters / 8);
+    if (queryBlock <= 0 || queryBlock % lanes != 0) {
       getOperation()->emitError()
           << "tfm-fuse-attention: query-block must be a positive multiple of "
-          << kLanes << ", got " << int64_t(queryBlock);
+          << lanes << ", got " << queryBlock;
       return signalPassFailure();
     }
     if (keyBlock <= 0) {
@@ -957,8 +974,8 @@ struct TfmFuseAttentionPass
     SmallVector<Operation *> exps;
     auto fuse = [&](AttentionOp op, int64_t block, Value keys, Value values,
                     std::pair<KVCacheAppendOp, KVCacheAppendOp> appends) {
-      FlashBuilder builder(rewriter, op.getLoc(), op, block, keyBlock, keys,
-                           values, appends);
+      FlashBuilder builder(rewriter, op.getLoc(), op, lanes, block, keyBlock,
+                           keys, values, appends);
       Value result = builder.build();
       builder.getForall()->walk([&](math::ExpOp exp) { exps.push_back(exp); });
       return result;
@@ -967,14 +984,14 @@ struct TfmFuseAttentionPass
       rewriter.setInsertionPoint(op);
       Value keys = op.getKey(), values = op.getValue();
       // Queries lie along lanes: a decoding step (one query per sequence)
-      // would leave all but one lane of a wide block idle, so up to kLanes
-      // queries take the single-query loop, or blocks of kLanes where the
+      // would leave all but one lane of a wide block idle, so up to lanes
+      // queries take the single-query loop, or blocks of lanes where the
       // depths are dynamic (chosen at run time if Sq is dynamic).
       int64_t sq =
           cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2);
       int64_t smallBlock = FlashBuilder::hasStaticDepths(op)
                                ? FlashBuilder::kSingleQuery
-                               : kLanes;
+                               : lanes;
       // The single-query loop reads keys and values appended to a cache from
       // the cache and the step in place (the append is only materialized
       // for query blocks).
@@ -986,8 +1003,8 @@ struct TfmFuseAttentionPass
           valueAppend->hasOneUse())
         appends = {keyAppend, valueAppend};
       Value result;
-      if ((queryBlock == kLanes && smallBlock == kLanes) ||
-          (!ShapedType::isDynamic(sq) && sq > kLanes)) {
+      if ((queryBlock == lanes && smallBlock == lanes) ||
+          (!ShapedType::isDynamic(sq) && sq > lanes)) {
         result = fuse(op, queryBlock, keys, values, {});
       } else if (!ShapedType::isDynamic(sq)) {
         result = fuse(op, smallBlock, keys, values, appends);
@@ -996,7 +1013,7 @@ struct TfmFuseAttentionPass
         Value sqValue = tensor::DimOp::create(rewriter, loc, op.getQuery(), 2);
         Value few = arith::CmpIOp::create(
             rewriter, loc, arith::CmpIPredicate::ule, sqValue,
-            arith::ConstantIndexOp::create(rewriter, loc, kLanes));
+            arith::ConstantIndexOp::create(rewriter, loc, lanes));
         auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{op.getType()},
                                       few, /*addThenBlock=*/true,
                                       /*addElseBlock=*/true);

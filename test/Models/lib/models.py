@@ -385,6 +385,8 @@ def main():
     parser.add_argument("--external", action="store_true",
                         help="compile with --external-weights")
     parser.add_argument("-O", dest="opt", help="tfmc's -O level")
+    parser.add_argument("--target-cpu",
+                        help="compile with --target-cpu=TARGET_CPU")
     args = parser.parse_args()
 
     if args.case in FIELD_CASES:
@@ -433,6 +435,8 @@ def main():
         tfmc.append("--external-weights")
     if args.opt is not None:
         tfmc.append(f"-O{args.opt}")
+    if args.target_cpu:
+        tfmc.append("--target-cpu=" + args.target_cpu)
     run(tfmc)
     ids_path = os.path.join(work, "ids.npy")
     np.save(ids_path, ids)

@@ -6,9 +6,6 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
-namespace affine {
-class AffineDialect;
-} // namespace affine
 namespace arith {
 class ArithDialect;
 } // namespace arith
@@ -24,15 +21,9 @@ class LinalgDialect;
 namespace math {
 class MathDialect;
 } // namespace math
-namespace LLVM {
-class LLVMDialect;
-} // namespace LLVM
 namespace memref {
 class MemRefDialect;
 } // namespace memref
-namespace omp {
-class OpenMPDialect;
-} // namespace omp
 namespace scf {
 class SCFDialect;
 } // namespace scf

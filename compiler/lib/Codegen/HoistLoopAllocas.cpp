@@ -10,14 +10,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMHOISTLOOPALLOCAS
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -28,27 +28,42 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMTILEANDVECTORIZECONTRACTIONS
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;
 
 namespace {
 
-// Tile sizes, for AVX-512 (16 f32 lanes): 64×64 output tiles, reduced in
-// chunks of 256 (the 64 KB of B a chunk reads stay in L2; fewer chunks
-// mean fewer trips of the accumulators through memory: 2% faster than
-// chunks of 64 on an encoder layer on a Zen 4 host, the same on others).
-// Register tiles keep 16 accumulators in zmm registers: 4×64 (each step reads
-// one 64-column row of B, a weight panel's row, and broadcasts 4 values of A)
-// where every cache tile is a full 64 columns wide, about 10% faster than 8×32
-// on an encoder layer; otherwise 8×32, whose full tiles need no lane masks when
-// N is a multiple of 32.
+// Cache tiles: 64×64 output tiles, reduced in chunks of 256 (the 64 KB of B
+// a chunk reads stay in L2; fewer chunks mean fewer trips of the
+// accumulators through memory: 2% faster than chunks of 64 on an encoder
+// layer on a Zen 4 host, the same on others). The 64 columns are the width
+// of the weight panels (TFM_PANEL_COLUMNS), a layout shared with the
+// frontend and the runtime: the same for every target.
 constexpr int64_t kCacheM = 64, kCacheN = 64, kCacheK = 256;
-constexpr int64_t kRegM = 8, kRegN = 32, kRegK = 1;
-constexpr int64_t kWideRegM = 4, kWideRegN = kCacheN;
-// Register-tile width of elementwise epilogues.
-constexpr int64_t kEpilogueN = 32;
+constexpr int64_t kRegK = 1;
+
+/// Register tiles, from the target's vector registers (pass options). Half
+/// of the registers hold accumulators (AVX-512: 16 zmm; AVX2: 8 ymm), the
+/// rest the row of B and the broadcasts of A. Where every cache tile is a
+/// full 64 columns wide, rows of four vectors (AVX-512: 4×64, each step
+/// reading one weight-panel row and broadcasting 4 values of A; about 10%
+/// faster than 8×32 on an encoder layer); otherwise rows of two (8×32 on
+/// AVX-512), whose full tiles need no lane masks when N is a multiple of
+/// two vectors. Epilogues run on rows of two vectors.
+struct TileSizes {
+  TileSizes(int64_t vectorBits, int64_t vectorRegisters) {
+    int64_t lanes = vectorBits / 32; // f32
+    int64_t accumulators = vectorRegisters / 2;
+    regN = 2 * lanes;
+    regM = std::max<int64_t>(1, accumulators / 2);
+    wideRegN = std::min(kCacheN, 4 * lanes);
+    wideRegM = std::max<int64_t>(1, accumulators / (wideRegN / lanes));
+    epilogueN = 2 * lanes;
+  }
+  int64_t regM, regN, wideRegM, wideRegN, epilogueN;
+};
 
 /// The loops of a contraction C[.., m, n] += A[.., m, k] · B[.., k, n] by
 /// role. `nInner` is the loop of C's innermost dimension (vector lanes),
@@ -481,14 +496,14 @@ void peel(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops) {
 struct Contraction {
   linalg::GenericOp op;
   Roles roles;
-  // The register tile: kRegM × kRegN, or kWideRegM × kWideRegN.
-  int64_t regM = kRegM, regN = kRegN;
+  // The register tile: regM × regN or wideRegM × wideRegN of TileSizes.
+  int64_t regM = 0, regN = 0;
 };
 
 class TileAndVectorize {
 public:
-  TileAndVectorize(func::FuncOp func)
-      : func(func), rewriter(func.getContext()) {}
+  TileAndVectorize(func::FuncOp func, TileSizes sizes)
+      : func(func), rewriter(func.getContext()), sizes(sizes) {}
 
   LogicalResult run() {
     // Named contractions (linalg.matmul, batch_matmul, ...) as generics.
@@ -507,7 +522,7 @@ public:
       if (op->getParentOfType<scf::ForallOp>())
         return;
       if (std::optional<Roles> r = analyze(op))
-        contractions.push_back({op, *r});
+        contractions.push_back({op, *r, sizes.regM, sizes.regN});
     });
     for (Contraction &c : contractions)
       if (failed(tileContraction(c)))
@@ -522,8 +537,8 @@ private:
     Location loc = c.op.getLoc();
     int64_t columns = c.op.getStaticLoopRanges()[r.nInner];
     if (!ShapedType::isDynamic(columns) && columns % kCacheN == 0) {
-      c.regM = kWideRegM;
-      c.regN = kWideRegN;
+      c.regM = sizes.wideRegM;
+      c.regN = sizes.wideRegN;
     }
     std::optional<PackedView> view = packB(rewriter, c.op, r);
     unsigned numLoops = c.op.getNumLoops();
@@ -612,7 +627,7 @@ private:
     if (failed(tileRows(c, kTiledOp, c.regM)))
       return failure();
 
-    // Epilogue and initialization: rows of kEpilogueN lanes.
+    // Epilogue and initialization: rows of sizes.epilogueN lanes.
     for (linalg::LinalgOp op : others)
       if (failed(tileElementwise(op)))
         return failure();
@@ -703,7 +718,7 @@ private:
     return success();
   }
 
-  /// Tiles an epilogue into rows of kEpilogueN lanes and peels the partial
+  /// Tiles an epilogue into rows of sizes.epilogueN lanes and peels the partial
   /// row; full rows are vectorized once canonicalization made them static.
   /// (Masked vectorization of ops with broadcast operands builds malformed
   /// mask types in MLIR 22, so partial rows of dynamic size stay scalar.)
@@ -714,10 +729,9 @@ private:
     if (!out.isPermutation() || out.getNumResults() == 0)
       return success();
     unsigned numLoops = op.getNumLoops();
-    SmallVector<int64_t> sizes(numLoops, 1);
-    sizes[dimPos(out.getResults().back())] = kEpilogueN;
-    FailureOr<scf::SCFTilingResult> tiled =
-        tileWithFor(rewriter, op, sizes, {});
+    SmallVector<int64_t> tile(numLoops, 1);
+    tile[dimPos(out.getResults().back())] = sizes.epilogueN;
+    FailureOr<scf::SCFTilingResult> tiled = tileWithFor(rewriter, op, tile, {});
     if (failed(tiled))
       return op.emitError("tfm: cannot tile an epilogue");
     peel(rewriter, tiled->loops);
@@ -780,13 +794,28 @@ private:
   }
   func::FuncOp func;
   IRRewriter rewriter;
+  TileSizes sizes;
 };
 
 struct TfmTileAndVectorizeContractionsPass
     : tfm::impl::TfmTileAndVectorizeContractionsBase<
           TfmTileAndVectorizeContractionsPass> {
+  using TfmTileAndVectorizeContractionsBase::
+      TfmTileAndVectorizeContractionsBase;
+
   void runOnOperation() override {
-    if (failed(TileAndVectorize(getOperation()).run()))
+    // f32 lanes: a power of two, at least two (a row of two vectors).
+    if (vectorBits < 64 || !llvm::isPowerOf2_64(vectorBits) ||
+        vectorRegisters < 4) {
+      getOperation()->emitError()
+          << "tfm-tile-and-vectorize-contractions: vector-bits must be a "
+             "power of two of at least 64 and vector-registers at least 4, "
+             "got "
+          << int64_t(vectorBits) << " and " << int64_t(vectorRegisters);
+      return signalPassFailure();
+    }
+    TileSizes sizes(vectorBits, vectorRegisters);
+    if (failed(TileAndVectorize(getOperation(), sizes).run()))
       signalPassFailure();
   }
 };

@@ -1,4 +1,10 @@
 // RUN: tfm-opt %s -tfm-tile-and-vectorize-contractions -cse -split-input-file | FileCheck %s
+// RUN: tfm-opt %s -tfm-tile-and-vectorize-contractions="vector-bits=256 vector-registers=16" \
+// RUN:   -cse -split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: not tfm-opt %s -tfm-tile-and-vectorize-contractions="vector-bits=96" \
+// RUN:   -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: error: tfm-tile-and-vectorize-contractions: vector-bits must be a power of two of at least 64 and vector-registers at least 4, got 96 and 32
 
 // A static matmul whose N is a multiple of 64: 64×64 output tiles on an
 // scf.forall with the zero fill fused into them, the reduction in steps of
@@ -21,6 +27,16 @@
 // CHECK:                 scf.yield %[[C]]
 // CHECK:               vector.transfer_write %[[SUM]]
 // CHECK:         scf.forall.in_parallel
+// With AVX2 (vector-bits=256 vector-registers=16: 8 lanes, 8 accumulators)
+// the output tiles stay 64×64 (the weight panels' width) and the register
+// tiles are 2×32; the fill runs in rows of 16 lanes.
+// AVX2-LABEL: func.func @matmul(
+// AVX2:         scf.forall ({{.*}}) = (0) to (128) step (64)
+// AVX2:           scf.for %{{.*}} = %c0 to %c64 step %c16
+// AVX2:           scf.for %{{.*}} = %c0 to %c512 step %c256
+// AVX2:             scf.for %{{.*}} = %c0 to %c64 step %c2
+// AVX2:               vector.contract {{.*}} : vector<2x1xf32>, vector<1x32xf32> into vector<2x32xf32>
+// AVX2-NOT:     vector<4x64xf32>
 func.func @matmul(%a: tensor<128x512xf32>, %b: tensor<512x64xf32>) -> tensor<128x64xf32> {
   %z = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x64xf32>
@@ -52,6 +68,14 @@ func.func @matmul(%a: tensor<128x512xf32>, %b: tensor<512x64xf32>) -> tensor<128
 // CHECK:             vector.contract {{.*}} : vector<1x2x1xf32>, vector<1x1x32xf32> into vector<1x2x32xf32>
 // CHECK:             vector.contract {{.*}} : vector<1x1x1xf32>, vector<1x1x64xf32> into vector<1x1x64xf32>
 // CHECK:             vector.transfer_write {{.*}}, %{{.*}} {in_bounds = [true, true, false]}
+// With AVX2, 4×16 register tiles, then rows left over in tiles of 2 and 1 (the
+// one-row tiles still span 64 columns: 8 accumulators).
+// AVX2-LABEL: func.func @batch_matmul_remainders(
+// AVX2:         scf.forall ({{.*}}) = (0, 0) to (3, 77) step (1, 64)
+// AVX2:           scf.for %{{.*}} = %c0 to %{{.*}} step %c4
+// AVX2:             vector.contract {{.*}} : vector<1x4x1xf32>, vector<1x1x16xf32> into vector<1x4x16xf32>
+// AVX2:             vector.contract {{.*}} : vector<1x2x1xf32>, vector<1x1x16xf32> into vector<1x2x16xf32>
+// AVX2:             vector.contract {{.*}} : vector<1x1x1xf32>, vector<1x1x64xf32> into vector<1x1x64xf32>
 func.func @batch_matmul_remainders(%a: tensor<3x77x16xf32>, %b: tensor<3x16x40xf32>, %c: tensor<3x77x40xf32>) -> tensor<3x77x40xf32> {
   %0 = linalg.batch_matmul ins(%a, %b : tensor<3x77x16xf32>, tensor<3x16x40xf32>) outs(%c : tensor<3x77x40xf32>) -> tensor<3x77x40xf32>
   return %0 : tensor<3x77x40xf32>

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMLOWERPACKS
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

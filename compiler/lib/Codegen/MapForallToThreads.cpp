@@ -1,6 +1,6 @@
 //===- MapForallToThreads.cpp - outermost scf.forall to threads -*- C++ -*-===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
@@ -8,7 +8,7 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMMAPFORALLTOTHREADS
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

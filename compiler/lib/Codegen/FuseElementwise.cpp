@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -17,7 +17,7 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMFUSEELEMENTWISE
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -21,7 +21,7 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMTILEROWSFORTHREADS
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

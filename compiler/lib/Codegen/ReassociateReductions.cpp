@@ -1,13 +1,13 @@
 //===- ReassociateReductions.cpp - relax float reductions -------*- C++ -*-===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfmc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMREASSOCIATEREDUCTIONS
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfmc/Codegen/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;
