@@ -3,6 +3,7 @@
 #include "tfm/IR/TfmDialect.h"
 #include "tfm/Transforms/Passes.h"
 #include "tfmc/Pipelines.h"
+#include "tfmc/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -13,6 +14,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tfm::registerTfmPasses();
+  mlir::tfm::registerTfmCompilerPasses();
   mlir::tfm::registerTfmPipelines();
 
   mlir::DialectRegistry registry;
