@@ -50,6 +50,27 @@ func.func @misaligned_rows(%x: tensor<?x?x48xf32>,
 
 // -----
 
+// Rows that end inside a panel read the transposed matrix: q of d_model
+// 48, or the last 16 rows of 144.
+// CHECK-LABEL: func.func @last_rows
+// CHECK-SAME:    %{{.+}}: tensor<48x144xf32> {tfm.weight = "w", tfm.weight_transposed}
+// CHECK-LABEL: func.func @first_rows
+// CHECK-SAME:    %{{.+}}: tensor<48x144xf32> {tfm.weight = "w", tfm.weight_transposed}
+func.func @last_rows(%x: tensor<?x?x48xf32>,
+                     %w: tensor<144x48xf32> {tfm.weight = "w"}) -> tensor<?x?x16xf32> {
+  %k = tensor.extract_slice %w[128, 0] [16, 48] [1, 1] : tensor<144x48xf32> to tensor<16x48xf32>
+  %0 = tfm.linear %x, %k : tensor<?x?x48xf32>, tensor<16x48xf32> -> tensor<?x?x16xf32>
+  return %0 : tensor<?x?x16xf32>
+}
+func.func @first_rows(%x: tensor<?x?x48xf32>,
+                      %w: tensor<144x48xf32> {tfm.weight = "w"}) -> tensor<?x?x48xf32> {
+  %q = tensor.extract_slice %w[0, 0] [48, 48] [1, 1] : tensor<144x48xf32> to tensor<48x48xf32>
+  %0 = tfm.linear %x, %q : tensor<?x?x48xf32>, tensor<48x48xf32> -> tensor<?x?x48xf32>
+  return %0 : tensor<?x?x48xf32>
+}
+
+// -----
+
 // Rows sliced on panel boundaries (d_model 128) read the panels.
 // CHECK-LABEL: func.func @aligned_rows
 // CHECK-SAME:    %{{.+}}: tensor<6x128x64xf32> {tfm.weight = "attn.in_proj_weight", tfm.weight_panels = 384 : i64}

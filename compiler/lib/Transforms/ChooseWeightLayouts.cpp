@@ -49,10 +49,10 @@ Layout layoutOf(FunctionOpInterface func, unsigned index) {
   return Layout::Stored;
 }
 
-/// Whether `slice` takes whole rows [offset, offset + n) of a matrix and
-/// feeds only the weights of linear maps; sets `offset`.
-bool isRowSliceOfLinearWeights(tensor::ExtractSliceOp slice,
-                               int64_t &offset) {
+/// Whether `slice` takes whole rows [offset, offset + size) of a matrix and
+/// feeds only the weights of linear maps; sets `offset` and `size`.
+bool isRowSliceOfLinearWeights(tensor::ExtractSliceOp slice, int64_t &offset,
+                               int64_t &size) {
   auto source = cast<RankedTensorType>(slice.getSourceType());
   ArrayRef<int64_t> offsets = slice.getStaticOffsets();
   ArrayRef<int64_t> sizes = slice.getStaticSizes();
@@ -67,7 +67,8 @@ bool isRowSliceOfLinearWeights(tensor::ExtractSliceOp slice,
       return false;
   }
   offset = offsets[0];
-  return true;
+  size = sizes[0];
+  return !ShapedType::isDynamic(size);
 }
 
 /// What `use` of a weight argument [out, in] needs.
@@ -86,7 +87,8 @@ Need needOf(OpOperand &use, ModuleOp module) {
     if (!isInProj && !isOutProj)
       return Need::Stored;
     // One packed in-projection of attention that is not self-attention is
-    // sliced into q, k and v rows at multiples of E (its decomposition).
+    // sliced into q, k and v rows of E each (its decomposition): whole
+    // panels only when E is a multiple of the panel width.
     int64_t rows = cast<RankedTensorType>(weight.getType()).getDimSize(0);
     bool self = mha.getQuery() == mha.getKey() && mha.getKey() == mha.getValue();
     if (isInProj && inProjCount == 1 && !self && (rows / 3) % kPanelWidth)
@@ -94,10 +96,16 @@ Need needOf(OpOperand &use, ModuleOp module) {
     return Need::Kernel;
   }
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(user)) {
-    int64_t offset = 0;
-    if (!isRowSliceOfLinearWeights(slice, offset))
+    // The kernels read rows in place from panels when they are whole
+    // panels: a slice that starts and ends on panel boundaries (or all of
+    // the rows). Other slices read the transposed matrix.
+    int64_t offset = 0, size = 0;
+    if (!isRowSliceOfLinearWeights(slice, offset, size))
       return Need::Stored;
-    return offset % kPanelWidth ? Need::TransposedOnly : Need::Kernel;
+    int64_t rows = slice.getSourceType().getDimSize(0);
+    bool wholePanels = (offset % kPanelWidth == 0 && size % kPanelWidth == 0) ||
+                       (offset == 0 && size == rows);
+    return wholePanels ? Need::Kernel : Need::TransposedOnly;
   }
   if (auto call = dyn_cast<func::CallOp>(user)) {
     auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());

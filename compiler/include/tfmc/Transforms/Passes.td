@@ -22,10 +22,11 @@ def TfmChooseWeightLayouts : Pass<"tfm-choose-weight-layouts", "ModuleOp"> {
     argument, from its uses:
 
     - the weight of a `tfm.linear`, the projections of a
-      `tfm.multi_head_attention`, or rows of it sliced at multiples of 64
-      (q, k and v of one in-projection) are passed in panels
+      `tfm.multi_head_attention`, or rows of it that are whole panels
+      (q, k and v of one in-projection when d_model is a multiple of 64:
+      slices that start and end on panel boundaries) are passed in panels
       (`tfm.weight_panels = out`);
-    - rows sliced elsewhere (cross-attention's k and v when d_model is not a
+    - other row slices (cross-attention's q, k and v when d_model is not a
       multiple of 64) are passed transposed, `[in, out]`
       (`tfm.weight_transposed`);
     - any other use (an embedding table, a norm) takes the stored tensor;
