@@ -123,7 +123,17 @@ LINEAR_MATRICES = ("in_proj_weight", "out_proj.weight", "linear1.weight",
                    "linear2.weight")
 
 
-PANEL = 64  # TFM_PANEL_COLUMNS
+def panel_columns():
+    """TFM_PANEL_COLUMNS, from its one definition in the runtime's ABI."""
+    header = os.path.join(HERE, "..", "runtime", "include", "tfm", "Runtime.h")
+    with open(header) as f:
+        for line in f:
+            if line.startswith("#define TFM_PANEL_COLUMNS "):
+                return int(line.split()[2])
+    sys.exit(f"{header}: no TFM_PANEL_COLUMNS")
+
+
+PANEL = panel_columns()
 KERNEL_LAYOUT = "panels of %d" % PANEL
 
 

@@ -2,6 +2,7 @@
 
 #include "tfmc/EntryPoints.h"
 
+#include "tfm/IR/TfmDialect.h"
 #include "tfm/Runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -67,16 +68,16 @@ mlir::tfm::collectEntryPoints(ModuleOp module) {
       int32_t kind = TFM_ARG_TENSOR;
       std::string name;
       int64_t rows = 0;
-      if (auto input = func.getArgAttrOfType<StringAttr>(i, "tfm.input")) {
+      if (auto input = func.getArgAttrOfType<StringAttr>(i, TfmDialect::kInputAttrName)) {
         kind = TFM_ARG_INPUT;
         name = input.str();
       } else if (auto weight =
-                     func.getArgAttrOfType<StringAttr>(i, "tfm.weight")) {
-        kind = func.getArgAttr(i, "tfm.weight_transposed")
+                     func.getArgAttrOfType<StringAttr>(i, TfmDialect::kWeightAttrName)) {
+        kind = func.getArgAttr(i, TfmDialect::kWeightTransposedAttrName)
                    ? TFM_ARG_WEIGHT_TRANSPOSED
                    : TFM_ARG_WEIGHT;
         if (auto panels =
-                func.getArgAttrOfType<IntegerAttr>(i, "tfm.weight_panels")) {
+                func.getArgAttrOfType<IntegerAttr>(i, TfmDialect::kWeightPanelsAttrName)) {
           kind = TFM_ARG_WEIGHT_PANELS;
           rows = panels.getInt();
         }

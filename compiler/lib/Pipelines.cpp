@@ -18,6 +18,10 @@ using namespace mlir::tfm;
 // Stage 1: decompose multi-head attention (so attention masks and the causal
 // flag meet the canonicalizer), then lower every tfm op to linalg. From -O2
 // on, attention first becomes fused flash-style loops (kFuseAttention).
+// Weights in the layout the kernels read; it leaves arguments that already
+// have one as they are, so tfmc may run it first on its own (to read the
+// entry points' signatures) and again here.
+static constexpr const char *kWeightLayouts = "tfm-choose-weight-layouts,";
 static constexpr const char *kDecompose = "tfm-decompose-multi-head-attention,"
                                           "canonicalize,";
 // Attention's vectors follow the target (forTarget).
@@ -119,7 +123,7 @@ static std::string forTarget(const char *pass, const CpuTarget &target) {
 LogicalResult
 mlir::tfm::buildTfmToLinalgPipeline(OpPassManager &pm,
                                     const LoweringOptions &options) {
-  return addStage(pm, std::string(kDecompose) +
+  return addStage(pm, std::string(kWeightLayouts) + kDecompose +
                           (options.optLevel >= 2
                                ? forTarget(kFuseAttention, options.target) + ","
                                : "") +

@@ -45,20 +45,11 @@ struct ModelConfig {
 /// to one line naming the file and the key.
 FailureOr<ModelConfig> loadModelConfig(StringRef path, std::string &error);
 
-/// How the entry points take a weight.
-enum class KernelLayout {
-  Stored,     // as stored
-  Transposed, // the [in, out] transpose of the stored [out, in] matrix
-  Panels,     // the [out, in] matrix in panels (TFM_ARG_WEIGHT_PANELS)
-};
-
 /// One weight the model needs: its state_dict name and shape.
 struct WeightSpec {
   std::string name;
   std::vector<int64_t> shape;
   bool optional = false; // lm_head.bias may be absent
-  // Matrices of linear maps are passed in a layout the matmul kernels read.
-  KernelLayout layout = KernelLayout::Stored;
 };
 
 /// Every weight of the model, in a fixed order.

@@ -9,6 +9,8 @@
 
 #include "tfmc/Codegen/Passes.h"
 
+#include "tfm/Runtime.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,10 +40,10 @@ namespace {
 // Cache tiles: 64×64 output tiles, reduced in chunks of 256 (the 64 KB of B
 // a chunk reads stay in L2; fewer chunks mean fewer trips of the
 // accumulators through memory: 2% faster than chunks of 64 on an encoder
-// layer on a Zen 4 host, the same on others). The 64 columns are the width
-// of the weight panels (TFM_PANEL_COLUMNS), a layout shared with the
-// frontend and the runtime: the same for every target.
-constexpr int64_t kCacheM = 64, kCacheN = 64, kCacheK = 256;
+// layer on a Zen 4 host, the same on others). The columns are the width of
+// the weight panels, a layout shared with tfm-choose-weight-layouts and the
+// runtime: TFM_PANEL_COLUMNS, the same for every target.
+constexpr int64_t kCacheM = 64, kCacheN = TFM_PANEL_COLUMNS, kCacheK = 256;
 constexpr int64_t kRegK = 1;
 
 /// Register tiles, from the target's vector registers (pass options). Half

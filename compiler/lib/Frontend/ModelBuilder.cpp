@@ -8,8 +8,8 @@
 
 #include "tfmc/ModelBuilder.h"
 
+#include "tfm/IR/TfmDialect.h"
 #include "tfm/IR/TfmOps.h"
-#include "tfm/Runtime.h"
 #include "tfm/Transforms/AttentionBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,17 +26,6 @@ using namespace mlir::tfm;
 
 namespace {
 
-/// The key of a weight argument: its name, marked when it is passed in a
-/// kernel layout (a tied embedding is passed both ways).
-std::string argKey(StringRef name, KernelLayout layout) {
-  return (name + (layout == KernelLayout::Stored ? "" : "^K")).str();
-}
-
-/// The panels of an [out, in] matrix (TFM_ARG_WEIGHT_PANELS).
-SmallVector<int64_t> panelShape(ArrayRef<int64_t> matrix) {
-  return {TFM_PANELS(matrix[0]), matrix[1], TFM_PANEL_COLUMNS};
-}
-
 /// One entry point under construction.
 class FunctionBuilder {
 public:
@@ -52,34 +41,26 @@ public:
     SmallVector<Type> types;
     for (auto &[inputName, type] : inputs)
       types.push_back(type);
-    for (const WeightSpec &w : weights) {
-      SmallVector<int64_t> shape(w.shape.begin(), w.shape.end());
-      if (w.layout == KernelLayout::Transposed)
-        std::reverse(shape.begin(), shape.end());
-      if (w.layout == KernelLayout::Panels)
-        shape = panelShape(shape);
-      types.push_back(RankedTensorType::get(shape, b.getF32Type()));
-    }
+    for (const WeightSpec &w : weights)
+      types.push_back(RankedTensorType::get(w.shape, b.getF32Type()));
     func = func::FuncOp::create(b, loc, name,
                                 b.getFunctionType(types, resultTypes));
     if (isPrivate)
       func.setPrivate();
     Block *entry = func.addEntryBlock();
     for (auto [i, input] : llvm::enumerate(inputs)) {
-      func.setArgAttr(i, "tfm.input", b.getStringAttr(input.first));
+      func.setArgAttr(i, TfmDialect::kInputAttrName,
+                      b.getStringAttr(input.first));
       this->inputs[input.first] = entry->getArgument(i);
     }
+    // Weights as stored; tfm-choose-weight-layouts picks the layout the
+    // kernels read.
     for (auto [i, w] : llvm::enumerate(weights)) {
       unsigned index = inputs.size() + i;
-      func.setArgAttr(index, "tfm.weight", b.getStringAttr(w.name));
-      if (w.layout == KernelLayout::Transposed)
-        func.setArgAttr(index, "tfm.weight_transposed", b.getUnitAttr());
-      if (w.layout == KernelLayout::Panels)
-        func.setArgAttr(index, "tfm.weight_panels",
-                        b.getI64IntegerAttr(w.shape[0]));
-      this->weights[argKey(w.name, w.layout)] = entry->getArgument(index);
+      func.setArgAttr(index, TfmDialect::kWeightAttrName,
+                      b.getStringAttr(w.name));
+      this->weights[w.name] = entry->getArgument(index);
     }
-    storedLayout.clear();
     b.setInsertionPointToStart(entry);
   }
 
@@ -98,42 +79,8 @@ public:
   }
 
   Value input(StringRef name) { return inputs.lookup(name); }
-  /// A weight argument by key (argKey).
-  Value weight(StringRef key) { return weights.lookup(key); }
-
-  /// The [out, in] weight of a linear map: the argument itself, or the
-  /// argument in a kernel layout brought back to [out, in] (unpacked from
-  /// panels to [in, out], then transposed), which the contraction codegen
-  /// folds into its reads (tfm-tile-and-vectorize-contractions).
-  Value linearWeight(StringRef name) {
-    std::string key = argKey(name, KernelLayout::Transposed);
-    Value kernelLayout = weights.lookup(key);
-    if (!kernelLayout)
-      return weight(name);
-    Value &back = storedLayout[key];
-    if (back)
-      return back;
-    Type f32 = b.getF32Type();
-    Value inOut = kernelLayout;
-    auto type = cast<RankedTensorType>(kernelLayout.getType());
-    unsigned index = cast<BlockArgument>(kernelLayout).getArgNumber();
-    if (auto rows =
-            func.getArgAttrOfType<IntegerAttr>(index, "tfm.weight_panels")) {
-      Value init = tensor::EmptyOp::create(
-          b, loc, ArrayRef<int64_t>{type.getDimSize(1), rows.getInt()}, f32);
-      OpFoldResult panelColumns = b.getIndexAttr(TFM_PANEL_COLUMNS);
-      inOut = linalg::UnPackOp::create(b, loc, kernelLayout, init,
-                                       /*innerDimsPos=*/{1}, {panelColumns},
-                                       /*outerDimsPerm=*/{1, 0});
-    }
-    auto inOutType = cast<RankedTensorType>(inOut.getType());
-    SmallVector<int64_t> shape(llvm::reverse(inOutType.getShape()));
-    Value init = tensor::EmptyOp::create(b, loc, shape, f32);
-    back = linalg::TransposeOp::create(b, loc, inOut, init,
-                                       ArrayRef<int64_t>{1, 0})
-               .getResult()[0];
-    return back;
-  }
+  /// A weight argument by name.
+  Value weight(StringRef name) { return weights.lookup(name); }
 
   RankedTensorType activations(int64_t features) {
     return RankedTensorType::get(
@@ -165,7 +112,7 @@ public:
 
   Value linear(Value x, const std::string &prefix, int64_t features) {
     return LinearOp::create(b, loc, activations(features), x,
-                            linearWeight(prefix + ".weight"),
+                            weight(prefix + ".weight"),
                             weight(prefix + ".bias"));
   }
 
@@ -178,7 +125,7 @@ public:
   Value attention(Value query, Value keyValue, const std::string &prefix,
                   Value keyPadding, bool causal) {
     if (maps) {
-      Value inWeight = linearWeight(prefix + ".in_proj_weight");
+      Value inWeight = weight(prefix + ".in_proj_weight");
       Value inBias = weight(prefix + ".in_proj_bias");
       Value q, k;
       if (query == keyValue) {
@@ -195,9 +142,9 @@ public:
     }
     return MultiHeadAttentionOp::create(
         b, loc, query.getType(), query, keyValue, keyValue,
-        ValueRange{linearWeight(prefix + ".in_proj_weight")},
+        ValueRange{weight(prefix + ".in_proj_weight")},
         ValueRange{weight(prefix + ".in_proj_bias")},
-        linearWeight(prefix + ".out_proj.weight"),
+        weight(prefix + ".out_proj.weight"),
         weight(prefix + ".out_proj.bias"),
         keyPadding, /*attn_mask=*/Value(), b.getI64IntegerAttr(c.numHeads),
         causal ? b.getUnitAttr() : UnitAttr());
@@ -221,14 +168,14 @@ public:
 
   /// Heads [B, H, S, D] of projection `index` (0 = q, 1 = k, 2 = v).
   Value project(Value x, const std::string &prefix, int64_t index) {
-    return projectHeads(b, loc, x, linearWeight(prefix + ".in_proj_weight"),
+    return projectHeads(b, loc, x, weight(prefix + ".in_proj_weight"),
                         weight(prefix + ".in_proj_bias"), index, c.numHeads);
   }
 
   /// The q, k and v heads of self-attention over `x`, from one projection
   /// (as tfm-decompose-multi-head-attention writes it).
   SmallVector<Value, 3> projectSelf(Value x, const std::string &prefix) {
-    return projectAllHeads(b, loc, x, linearWeight(prefix + ".in_proj_weight"),
+    return projectAllHeads(b, loc, x, weight(prefix + ".in_proj_weight"),
                            weight(prefix + ".in_proj_bias"), c.numHeads);
   }
 
@@ -244,7 +191,7 @@ public:
     return LinearOp::create(
         b, loc, activations(queryType.getDimSize(1) * queryType.getDimSize(3)),
         mergeAttentionHeads(b, loc, o),
-        linearWeight(prefix + ".out_proj.weight"),
+        weight(prefix + ".out_proj.weight"),
         weight(prefix + ".out_proj.bias"));
   }
 
@@ -385,7 +332,7 @@ private:
   const ModelConfig &c;
   Location loc;
   func::FuncOp func;
-  llvm::StringMap<Value> inputs, weights, storedLayout;
+  llvm::StringMap<Value> inputs, weights;
   SmallVectorImpl<Value> *maps = nullptr;
 };
 
@@ -401,8 +348,8 @@ std::vector<WeightSpec> layerWeights(ArrayRef<WeightSpec> weights,
     StringRef name = w.name;
     if (!name.consume_front(first) || !name.starts_with("."))
       continue;
-    suffixes.push_back(argKey(name, w.layout));
-    layer.push_back({"layer" + name.str(), w.shape, w.optional, w.layout});
+    suffixes.push_back(name.str());
+    layer.push_back({"layer" + name.str(), w.shape, w.optional});
   }
   return layer;
 }
@@ -419,50 +366,13 @@ std::vector<WeightSpec> select(ArrayRef<WeightSpec> weights,
   return selected;
 }
 
-/// The weights as the entry points take them: the matrices of linear maps
-/// (projections, feed-forward, output head) in panels, the layout the
-/// matmul kernels read, so that no call repacks them; a tied embedding
-/// both ways (a table for lookups, a matrix for the output head).
-/// Self-attention projects q, k and v at once with its whole packed
-/// in-projection; cross-attention slices its own at multiples of d_model
-/// (q from the target, k and v from the source), which the kernels read
-/// from panels only if they fall on panel boundaries: otherwise it is
-/// passed transposed.
-std::vector<WeightSpec> kernelLayout(ArrayRef<WeightSpec> weights,
-                                     const ModelConfig &c) {
-  auto isLinear = [](StringRef name) {
-    return name.ends_with(".in_proj_weight") ||
-           name.ends_with(".out_proj.weight") ||
-           name.ends_with(".linear1.weight") ||
-           name.ends_with(".linear2.weight") || name == "lm_head.weight" ||
-           name == "generator.weight";
-  };
-  auto layoutOf = [&](StringRef name) {
-    if (name.ends_with(".multihead_attn.in_proj_weight") &&
-        c.dModel % TFM_PANEL_COLUMNS)
-      return KernelLayout::Transposed;
-    return KernelLayout::Panels;
-  };
-  std::vector<WeightSpec> specs;
-  for (WeightSpec w : weights) {
-    if (w.shape.size() == 2 && isLinear(w.name))
-      w.layout = layoutOf(w.name);
-    specs.push_back(w);
-    if (c.tieEmbeddings && w.name == "embed.weight") {
-      w.layout = layoutOf(w.name);
-      specs.push_back(w);
-    }
-  }
-  return specs;
-}
 } // namespace
 
 OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
                                             const ModelConfig &c,
-                                            ArrayRef<WeightSpec> storedWeights) {
+                                            ArrayRef<WeightSpec> weights) {
   context->loadDialect<TfmDialect, arith::ArithDialect, func::FuncDialect,
                        linalg::LinalgDialect, tensor::TensorDialect>();
-  std::vector<WeightSpec> weights = kernelLayout(storedWeights, c);
   OpBuilder b(context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
   Type ids = RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic},
@@ -664,7 +574,7 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
       return c.tieEmbeddings
                  ? Value(LinearOp::create(b, b.getUnknownLoc(),
                                           f.activations(c.tgtVocabSize), x,
-                                          f.linearWeight("embed.weight"),
+                                          f.weight("embed.weight"),
                                           Value()))
                  : f.linear(x, "lm_head", c.tgtVocabSize);
     };

@@ -4,6 +4,7 @@
 #include "tfm/Transforms/Passes.h"
 #include "tfmc/Codegen/Passes.h"
 #include "tfmc/Pipelines.h"
+#include "tfmc/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tfm::registerTfmPasses();
   mlir::tfm::registerTfmCodegenPasses();
+  mlir::tfm::registerTfmCompilerPasses();
   mlir::tfm::registerTfmPipelines();
 
   mlir::DialectRegistry registry;

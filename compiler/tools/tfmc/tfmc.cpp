@@ -19,6 +19,7 @@
 #include "tfmc/ModelBuilder.h"
 #include "tfmc/PackWeights.h"
 #include "tfmc/Pipelines.h"
+#include "tfmc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -215,6 +216,7 @@ int main(int argc, char **argv) {
   registerAllPasses();
   tfm::registerTfmPasses();
   tfm::registerTfmCodegenPasses();
+  tfm::registerTfmCompilerPasses();
   hideBackendOptions();
   cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
 
@@ -283,20 +285,28 @@ int main(int argc, char **argv) {
   if (emit == Emit::Tfm)
     return printModule(*module);
 
-  // Signatures are read before lowering erases the tensor types.
+  // Signatures are read before lowering erases the tensor types, once the
+  // weights have their layouts (the first pass of the pipeline).
+  {
+    PassManager pm(&context);
+    pm.addPass(tfm::createTfmChooseWeightLayouts());
+    if (failed(pm.run(*module)))
+      return 1;
+  }
   FailureOr<std::vector<tfm::EntryPoint>> entries =
       tfm::collectEntryPoints(*module);
   if (failed(entries))
     return 1;
 
-  // The names now live in the entry table; LLVM has no use for them.
+  // The names and layouts now live in the entry table; LLVM has no use for
+  // them.
   for (auto func : module->getOps<func::FuncOp>())
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
-      func.removeArgAttr(i, "tfm.input");
-      func.removeArgAttr(i, "tfm.weight");
-      func.removeArgAttr(i, "tfm.weight_transposed");
-      func.removeArgAttr(i, "tfm.weight_panels");
-    }
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+      for (StringRef name :
+           {tfm::TfmDialect::kInputAttrName, tfm::TfmDialect::kWeightAttrName,
+            tfm::TfmDialect::kWeightTransposedAttrName,
+            tfm::TfmDialect::kWeightPanelsAttrName})
+        func.removeArgAttr(i, name);
 
   if (failed(lower(*module, emit, options)))
     return 1;

@@ -23,6 +23,26 @@ def Tfm_Dialect : Dialect {
     attend. Residual additions use `arith.addf` on tensors.
   }];
   let cppNamespace = "::mlir::tfm";
+  // The argument attributes model entry points carry: which argument is an
+  // input or a weight of the model (by name), and the layout a weight is
+  // passed in. The runtime binds arguments from them.
+  let hasRegionArgAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// `tfm.input = "name"`: an input of the model (ids, masks, caches).
+    static constexpr ::llvm::StringLiteral kInputAttrName = "tfm.input";
+    /// `tfm.weight = "name"`: the tensor `name` of the weights file, as
+    /// stored ([out, in] for the matrices of linear maps) unless one of the
+    /// layout attributes below says otherwise.
+    static constexpr ::llvm::StringLiteral kWeightAttrName = "tfm.weight";
+    /// `tfm.weight_transposed`: the stored [out, in] matrix taken as
+    /// [in, out].
+    static constexpr ::llvm::StringLiteral kWeightTransposedAttrName =
+        "tfm.weight_transposed";
+    /// `tfm.weight_panels = out`: the stored [out, in] matrix taken in
+    /// panels [ceil(out / TFM_PANEL_COLUMNS), in, TFM_PANEL_COLUMNS].
+    static constexpr ::llvm::StringLiteral kWeightPanelsAttrName =
+        "tfm.weight_panels";
+  }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::tensor::TensorDialect"
