@@ -177,9 +177,13 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
     error = (path + ": cannot read: " + buffer.getError().message()).str();
     return failure();
   }
+  return loadModelConfig(path, (*buffer)->getBuffer(), error);
+}
+
+FailureOr<ModelConfig>
+mlir::tfm::loadModelConfig(StringRef path, StringRef text, std::string &error) {
   JsonValue root;
   std::string jsonError;
-  StringRef text = (*buffer)->getBuffer();
   if (!::tfm::json::parse(std::string_view(text.data(), text.size()), root,
                           jsonError)) {
     error = (path + ": invalid JSON: " + jsonError).str();
