@@ -37,8 +37,19 @@ mlir::tfm::createTargetMachine(StringRef cpu, unsigned optLevel,
     for (const auto &feature : llvm::sys::getHostCPUFeatures())
       subtarget.AddFeature(feature.first(), feature.second);
     features = subtarget.getString();
+  } else {
+    // Checked against the target's CPU table before a TargetMachine exists:
+    // LLVM would warn about an unknown CPU on stderr, once per subtarget, and
+    // go on with a generic one.
+    std::unique_ptr<llvm::MCSubtargetInfo> generic(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (generic && !generic->isCPUStringValid(cpuName)) {
+      error = "unknown CPU '" + cpuName +
+              "' (expected native, x86-64-v3, x86-64-v4 or another " +
+              triple.getArchName().str() + " CPU that `llc -mcpu=help` lists)";
+      return failure();
+    }
   }
-  const llvm::MCSubtargetInfo *info = nullptr;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpuName, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
       std::nullopt,
@@ -48,11 +59,6 @@ mlir::tfm::createTargetMachine(StringRef cpu, unsigned optLevel,
                       : llvm::CodeGenOptLevel::Aggressive));
   if (!tm) {
     error = "cannot create a target machine for " + triple.str();
-    return failure();
-  }
-  info = tm->getMCSubtargetInfo();
-  if (!host && info && !info->isCPUStringValid(cpuName)) {
-    error = "unknown target CPU '" + cpuName + "' for " + triple.str();
     return failure();
   }
   return tm;

@@ -19,12 +19,14 @@
 
 #include "tfm/Runtime.h"
 #include "tfm/RuntimeSupport.h"
+#include "tfm/Version.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 using namespace tfm::runtime;
@@ -82,6 +84,13 @@ static void writeResults(const Options &options,
 }
 
 static int run(int argc, char **argv) {
+  // Before any other flag, for tfm IR and model executables alike: the
+  // same line as `tfmc --version`.
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::printf("%s\n", TFM_VERSION_STRING);
+      return 0;
+    }
   const std::string program = programName(argc, argv);
   const tfm_module &module = tfm_module_desc;
   checkModule(module, program);

@@ -13,7 +13,9 @@
 namespace mlir::tfm {
 
 /// A TargetMachine for the host triple and `cpu` ("" or "native" = the host
-/// CPU with its features). Fails with a message for an unknown CPU.
+/// CPU with its features; otherwise a name of the target's CPU table, such
+/// as the portable levels x86-64-v3 and x86-64-v4). Fails with a one-line
+/// message for an unknown CPU, before LLVM could warn about it.
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(llvm::StringRef cpu, unsigned optLevel, std::string &error);
 

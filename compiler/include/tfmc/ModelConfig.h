@@ -41,9 +41,18 @@ struct ModelConfig {
   std::string toRuntimeJson() const;
 };
 
+/// Whether `text` is a model description rather than tfm IR: a JSON object,
+/// whose first non-space byte is '{' (and not MLIR's `{-#` resource block).
+/// The file's name plays no part.
+bool isModelDescription(StringRef text);
+
 /// Reads and validates `path`. On failure returns failure and sets `error`
 /// to one line naming the file and the key.
 FailureOr<ModelConfig> loadModelConfig(StringRef path, std::string &error);
+/// Validates `text`, the contents of `path` (relative paths in it are
+/// resolved from path's folder).
+FailureOr<ModelConfig> loadModelConfig(StringRef path, StringRef text,
+                                       std::string &error);
 
 /// One weight the model needs: its state_dict name and shape.
 struct WeightSpec {

@@ -40,12 +40,15 @@ public:
   const std::string &message() const { return error; }
 
   void fail(StringRef key, const Twine &what) {
-    if (error.empty())
-      error = (file + ": " + key + ": " + what).str();
+    if (!error.empty())
+      return;
+    error = (file + ": " + key + ": " + what).str();
+    errorKey = key.str();
   }
 
   const JsonValue *get(StringRef key, bool required) {
     seen.insert(key);
+    known.insert(key);
     const JsonValue *v = root.find(std::string_view(key.data(), key.size()));
     if (!v && required)
       fail(key, "missing required key");
@@ -107,9 +110,20 @@ public:
   }
 
   void rejectUnknownKeys() {
-    for (const auto &[key, value] : *root.object)
-      if (!seen.contains(key))
-        fail(key, "unknown key");
+    for (const auto &[key, value] : *root.object) {
+      if (seen.contains(key))
+        continue;
+      std::string what = "unknown key", closest = closestKnownKey(key);
+      if (!closest.empty()) {
+        what += "; did you mean '" + closest + "'?";
+        // A misspelt required key was reported missing first, but the
+        // misspelling is what to fix.
+        if (errorKey == closest &&
+            !root.find(std::string_view(closest.data(), closest.size())))
+          error.clear();
+      }
+      fail(key, what);
+    }
   }
 
   /// Keys that do not belong to this architecture are errors, not ignored.
@@ -120,10 +134,29 @@ public:
   }
 
 private:
+  /// The key of this architecture nearest to `key` (a typo or a wrong
+  /// case), or "" when none is within a third of its length in edits.
+  std::string closestKnownKey(StringRef key) const {
+    unsigned limit = (key.size() + 2) / 3, best = limit + 1;
+    std::string closest;
+    for (const auto &entry : known) {
+      StringRef candidate = entry.getKey();
+      unsigned distance = key.edit_distance(
+          candidate, /*AllowReplacements=*/true, /*MaxEditDistance=*/limit);
+      // Ties go to the first name in order, not to the set's hash order.
+      if (distance < best || (distance == best && candidate < closest)) {
+        best = distance;
+        closest = candidate.str();
+      }
+    }
+    return best <= limit ? closest : "";
+  }
+
   const JsonValue &root;
   StringRef file;
-  std::string error;
-  llvm::StringSet<> seen;
+  std::string error, errorKey;
+  // Keys read so far; `known` leaves out those of other architectures.
+  llvm::StringSet<> seen, known;
 };
 } // namespace
 
@@ -132,6 +165,11 @@ private:
 static constexpr int64_t kMaxDim = 1 << 20, kMaxVocab = 1 << 24,
                          kMaxLayers = 1024;
 
+bool mlir::tfm::isModelDescription(StringRef text) {
+  text = text.ltrim();
+  return text.starts_with("{") && !text.starts_with("{-#");
+}
+
 FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
                                                   std::string &error) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
@@ -139,9 +177,13 @@ FailureOr<ModelConfig> mlir::tfm::loadModelConfig(StringRef path,
     error = (path + ": cannot read: " + buffer.getError().message()).str();
     return failure();
   }
+  return loadModelConfig(path, (*buffer)->getBuffer(), error);
+}
+
+FailureOr<ModelConfig>
+mlir::tfm::loadModelConfig(StringRef path, StringRef text, std::string &error) {
   JsonValue root;
   std::string jsonError;
-  StringRef text = (*buffer)->getBuffer();
   if (!::tfm::json::parse(std::string_view(text.data(), text.size()), root,
                           jsonError)) {
     error = (path + ": invalid JSON: " + jsonError).str();

@@ -1,17 +1,20 @@
 //===- tfmc.cpp - the tfm compiler driver -----------------------*- C++ -*-===//
 //
-// tfmc INPUT.mlir [--emit=tfm|linalg|loops|llvm-mlir|llvm|asm|obj|lib|exe]
-//      [-o OUT] [-O0..3] [--target-cpu=NAME]
+// tfmc INPUT [--emit=tfm|linalg|loops|llvm-mlir|llvm|asm|obj|lib|exe]
+//      [-o OUT] [-O0..3] [--target-cpu=NAME] [-v]
 //
-// Each --emit level stops the flow of DESIGN.md at one stage and prints or
-// writes it. Object code is generated in process; executables are linked by
-// the system C++ driver with the runtime library found next to tfmc.
+// INPUT is a model description (a JSON object) or tfm IR, told apart by
+// content. Each --emit level stops the flow of the design at one stage and
+// prints or writes it. Object code is generated in process; executables are
+// linked by the system C++ driver with the runtime library found next to
+// tfmc.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tfm/IR/TfmDialect.h"
 #include "tfm/Runtime.h"
 #include "tfm/Transforms/Passes.h"
+#include "tfm/Version.h"
 #include "tfmc/Codegen.h"
 #include "tfmc/Codegen/Passes.h"
 #include "tfmc/EntryPoints.h"
@@ -35,10 +38,13 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -47,11 +53,15 @@ namespace {
 enum class Emit { Tfm, Linalg, Loops, LLVMMLIR, LLVMIR, Asm, Obj, Lib, Exe };
 } // namespace
 
-static cl::OptionCategory tfmcCategory("tfmc options");
+// Named so that --help, which sorts categories by name, lists it before
+// LLVM's "Generic Options" (--help, --version).
+static cl::OptionCategory tfmcCategory("Compiler options");
 
-static cl::opt<std::string>
-    inputFilename(cl::Positional, cl::desc("<model.json or .mlir file>"),
-                  cl::Required, cl::cat(tfmcCategory));
+static cl::opt<std::string> inputFilename(
+    cl::Positional,
+    cl::desc("<model description (a JSON object, e.g. model.json) or tfm IR "
+             "(anything else, e.g. a .mlir file)>"),
+    cl::Required, cl::cat(tfmcCategory));
 
 static cl::opt<std::string> outputFilename(
     "o",
@@ -79,10 +89,12 @@ static cl::opt<unsigned> optLevel("O",
                                   cl::Prefix, cl::init(3),
                                   cl::cat(tfmcCategory));
 
-static cl::opt<std::string>
-    targetCpu("target-cpu",
-              cl::desc("Target CPU (default: the host, with its features)"),
-              cl::init("native"), cl::cat(tfmcCategory));
+static cl::opt<std::string> targetCpu(
+    "target-cpu",
+    cl::desc("Target CPU: native (default: the host, with all its features), "
+             "x86-64-v3 (AVX2, FMA: portable to x86-64 CPUs since about 2015),"
+             " x86-64-v4 (AVX-512) or any CPU that `llc -mcpu=help` lists"),
+    cl::value_desc("cpu"), cl::init("native"), cl::cat(tfmcCategory));
 
 static cl::opt<bool> openmp(
     "openmp",
@@ -100,6 +112,45 @@ static cl::opt<bool> externalWeights(
 static cl::opt<std::string>
     linker("linker", cl::desc("C++ compiler driver used to link executables"),
            cl::init(""), cl::cat(tfmcCategory));
+
+static cl::opt<bool>
+    verbose("v",
+            cl::desc("Print each stage as it ends, with its time and the file "
+                     "it wrote, on stderr"),
+            cl::init(false), cl::cat(tfmcCategory));
+
+namespace {
+/// One stage of the compilation, timed from construction to end(): -v
+/// reports it on stderr, and --mlir-timing nests its passes under its name
+/// in one report (as mlir-opt does).
+class Stage {
+public:
+  Stage(TimingScope &parent, StringRef name)
+      : name(name.str()), scope(parent.nest(name)),
+        start(std::chrono::steady_clock::now()) {}
+
+  TimingScope &timing() { return scope; }
+
+  /// Ends the stage; `output` is what it wrote, if anything.
+  void end(StringRef output = "") {
+    scope.stop();
+    if (!verbose)
+      return;
+    std::chrono::duration<double> seconds =
+        std::chrono::steady_clock::now() - start;
+    llvm::errs() << "tfmc: " << name << ": "
+                 << llvm::format("%.3f s", seconds.count());
+    if (!output.empty())
+      llvm::errs() << " -> " << (output == "-" ? "<stdout>" : output);
+    llvm::errs() << "\n";
+  }
+
+private:
+  std::string name;
+  TimingScope scope;
+  std::chrono::steady_clock::time_point start;
+};
+} // namespace
 
 /// The input's base name without extension, for default output names.
 static std::string stem() { return llvm::sys::path::stem(inputFilename).str(); }
@@ -165,42 +216,61 @@ static LogicalResult checkOutputDirectory(StringRef path) {
   return failure();
 }
 
-/// Runs the pipeline stages up to `emit` on `module`.
+/// Runs the pipelines up to `emit` on `module`, one stage each.
 static LogicalResult lower(ModuleOp module, Emit emit,
-                           const tfm::LoweringOptions &options) {
-  PassManager pm(module->getContext());
-  if (failed(applyPassManagerCLOptions(pm)))
-    return failure();
-  applyDefaultTimingPassManagerCLOptions(pm);
-  if (failed(tfm::buildTfmToLinalgPipeline(pm, options)))
-    return failure();
-  if (emit >= Emit::Loops &&
-      failed(tfm::buildLinalgToLoopsPipeline(pm, options)))
-    return failure();
-  if (emit >= Emit::LLVMMLIR &&
-      failed(tfm::buildLoopsToLLVMPipeline(pm, options)))
-    return failure();
-  return pm.run(module);
+                           const tfm::LoweringOptions &options,
+                           TimingScope &timing) {
+  using Builder =
+      LogicalResult (*)(OpPassManager &, const tfm::LoweringOptions &);
+  struct {
+    const char *name;
+    Emit level;
+    Builder build;
+  } pipelines[] = {
+      {"tfm passes, to linalg", Emit::Linalg, tfm::buildTfmToLinalgPipeline},
+      {"bufferization, to loops", Emit::Loops, tfm::buildLinalgToLoopsPipeline},
+      {"lowering to the LLVM dialect", Emit::LLVMMLIR,
+       tfm::buildLoopsToLLVMPipeline},
+  };
+  for (const auto &pipeline : pipelines) {
+    if (emit < pipeline.level)
+      break;
+    Stage stage(timing, pipeline.name);
+    PassManager pm(module->getContext());
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    pm.enableTiming(stage.timing());
+    if (failed(pipeline.build(pm, options)) || failed(pm.run(module)))
+      return failure();
+    stage.end();
+  }
+  return success();
 }
 
-static int printModule(ModuleOp module) {
-  auto out = openOutput(outputFilename.empty() ? std::string("-")
-                                               : outputFilename.getValue());
+static int printModule(ModuleOp module, TimingScope &timing) {
+  Stage stage(timing, "printing");
+  std::string path =
+      outputFilename.empty() ? std::string("-") : outputFilename.getValue();
+  auto out = openOutput(path);
   if (!out)
     return 1;
   module.print(out->os());
   out->os() << "\n";
-  return keepOutput(*out);
+  if (int rc = keepOutput(*out))
+    return rc;
+  stage.end(path);
+  return 0;
 }
 
-/// libLLVM registers hundreds of code generator flags for every target;
-/// --help lists tfmc's own options and MLIR's (--mlir-*: IR printing,
-/// timing, crash reproducers). The others still work, through --help-hidden.
-static void hideBackendOptions() {
+/// --help lists tfmc's own options and --help, --version; MLIR's (--mlir-*:
+/// IR printing, timing, crash reproducers) and the hundreds of code
+/// generator flags libLLVM registers still work, and --help-hidden lists
+/// them.
+static void hideOtherOptions() {
   for (auto &entry : cl::getRegisteredOptions()) {
     cl::Option *option = entry.second;
     bool ours = llvm::is_contained(option->Categories, &tfmcCategory);
-    if (!ours && !entry.first.starts_with("mlir-") && entry.first != "help" &&
+    if (!ours && entry.first != "help" && entry.first != "help-hidden" &&
         entry.first != "version")
       option->setHiddenFlag(cl::Hidden);
   }
@@ -217,8 +287,15 @@ int main(int argc, char **argv) {
   tfm::registerTfmPasses();
   tfm::registerTfmCodegenPasses();
   tfm::registerTfmCompilerPasses();
-  hideBackendOptions();
-  cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
+  hideOtherOptions();
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { os << TFM_VERSION_STRING << "\n"; });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "tfm compiler: compiles a transformer model or tfm IR to an "
+      "executable\n\n"
+      "  --help-hidden also lists MLIR's options (--mlir-print-ir-after-all, "
+      "--mlir-timing, ...) and LLVM's code generator options.\n");
 
   if (optLevel > 3)
     return fail("-O" + llvm::Twine(optLevel.getValue()) +
@@ -234,6 +311,14 @@ int main(int argc, char **argv) {
     return fail(targetError);
   options.target = *target;
 
+  // Flags are checked before anything is compiled: a wrong CPU name costs
+  // one line, not a compilation.
+  std::string error;
+  auto tm = tfm::createTargetMachine(targetCpu, options.optLevel, error);
+  if (failed(tm))
+    return fail((targetCpu.getNumOccurrences() ? "--target-cpu: " : "") +
+                error);
+
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
@@ -241,16 +326,24 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
-  std::string error;
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   OwningOpRef<ModuleOp> module;
   std::optional<tfm::ModelConfig> model;
   tfm::ModuleInfo info;
-  if (StringRef(inputFilename).ends_with(".json")) {
+  auto input = openInputFile(inputFilename, &error);
+  if (!input)
+    return fail(error);
+  StringRef text = input->getBuffer();
+  if (tfm::isModelDescription(text)) {
     // A model description: validate it and its weights, then write its IR.
+    Stage stage(timing, "model description to tfm IR");
     FailureOr<tfm::ModelConfig> config =
-        tfm::loadModelConfig(inputFilename, error);
+        tfm::loadModelConfig(inputFilename, text, error);
     if (failed(config))
       return fail(error);
     FailureOr<std::vector<tfm::WeightSpec>> weights =
@@ -264,17 +357,31 @@ int main(int argc, char **argv) {
     info.modelConfig = model->toRuntimeJson();
     if (externalWeights)
       info.weightsPath = model->weightsPath;
+    stage.end();
   } else {
-    auto input = openInputFile(inputFilename, &error);
-    if (!input)
-      return fail(error);
+    Stage stage(timing, "parsing tfm IR");
     sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
+    std::string parseErrors;
+    {
+      llvm::raw_string_ostream os(parseErrors);
+      SourceMgrDiagnosticHandler buffered(sourceMgr, &context, os);
+      module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    }
+    // A file named *.json that holds neither a JSON object nor any IR was
+    // meant as a model description: its reader says what is wrong in one
+    // line (not an array, not empty), where MLIR's parser would not.
+    bool namedJson = StringRef(inputFilename).ends_with(".json");
+    if (namedJson && (!module || module->getBody()->empty()) &&
+        failed(tfm::loadModelConfig(inputFilename, text, error)))
+      return fail(error);
+    if (!module) {
+      llvm::errs() << parseErrors;
       return 1;
+    }
     if (externalWeights)
       return fail("--external-weights applies to model descriptions "
                   "(model.json) only");
+    stage.end();
   }
 
   Emit emit = emitAction;
@@ -283,7 +390,7 @@ int main(int argc, char **argv) {
   if (failed(checkOutputDirectory(outputPath)))
     return 1;
   if (emit == Emit::Tfm)
-    return printModule(*module);
+    return printModule(*module, timing);
 
   // Signatures are read before lowering erases the tensor types, once the
   // weights have their layouts (the first pass of the pipeline).
@@ -308,14 +415,12 @@ int main(int argc, char **argv) {
             tfm::TfmDialect::kWeightPanelsAttrName})
         func.removeArgAttr(i, name);
 
-  if (failed(lower(*module, emit, options)))
+  if (failed(lower(*module, emit, options, timing)))
     return 1;
   if (emit <= Emit::LLVMMLIR)
-    return printModule(*module);
+    return printModule(*module, timing);
 
-  auto tm = tfm::createTargetMachine(targetCpu, options.optLevel, error);
-  if (failed(tm))
-    return fail(error);
+  Stage translation(timing, "translation to LLVM IR");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       tfm::translateToLLVMIR(*module, llvmContext, **tm);
@@ -323,10 +428,17 @@ int main(int argc, char **argv) {
     return fail("translation to LLVM IR failed");
   tfm::emitEntryPoints(*llvmModule, *entries, /*withTable=*/emit != Emit::Lib,
                        info);
+  translation.end();
+  Stage optimization(timing, "LLVM optimization at -O" +
+                                 std::to_string(options.optLevel));
   if (failed(tfm::optimizeLLVMIR(*llvmModule, **tm, options.optLevel)))
     return 1;
+  optimization.end();
 
+  std::string codegenName =
+      "LLVM code generation for " + (*tm)->getTargetCPU().str();
   if (emit == Emit::LLVMIR || emit == Emit::Asm || emit == Emit::Obj) {
+    Stage stage(timing, emit == Emit::LLVMIR ? "printing" : codegenName);
     auto out = openOutput(outputPath);
     if (!out)
       return 1;
@@ -335,7 +447,10 @@ int main(int argc, char **argv) {
     else if (failed(tfm::emitMachineCode(*llvmModule, **tm, emit == Emit::Asm,
                                          out->os())))
       return 1;
-    return keepOutput(*out);
+    if (int rc = keepOutput(*out))
+      return rc;
+    stage.end(outputPath);
+    return 0;
   }
 
   // lib and exe start from the object in memory; OpenMP loops need libomp.
@@ -344,11 +459,14 @@ int main(int argc, char **argv) {
   });
   llvm::SmallString<0> object;
   llvm::raw_svector_ostream objectStream(object);
+  Stage codegen(timing, codegenName);
   if (failed(tfm::emitMachineCode(*llvmModule, **tm, /*assembly=*/false,
                                   objectStream)))
     return 1;
+  codegen.end();
 
   if (emit == Emit::Lib) {
+    Stage stage(timing, "archiving");
     // The header declares _mlir_ciface_<name>: names must be C identifiers.
     for (const tfm::EntryPoint &entry : *entries) {
       StringRef name = entry.name;
@@ -379,9 +497,11 @@ int main(int argc, char **argv) {
       llvm::sys::fs::remove(outputPath);
       return rc;
     }
+    stage.end(outputPath + " and " + header.str().str());
     return 0;
   }
 
+  Stage linking(timing, "linking");
   FailureOr<std::string> runtime = tfm::findRuntimeLibrary(argv[0], error);
   if (failed(runtime))
     return fail(error);
@@ -399,9 +519,11 @@ int main(int argc, char **argv) {
   llvm::sys::fs::remove(objectPath);
   if (failed(linked))
     return fail(error);
+  linking.end(outputPath);
   // Weights go after the linked image, where the runtime maps them from,
   // in the layout the entry points take them.
   if (model && !externalWeights) {
+    Stage stage(timing, "appending the weights");
     tfm::WeightLayout layout;
     for (const tfm::EntryPoint &entry : *entries)
       for (auto [kind, name] : llvm::zip(entry.argKinds, entry.argNames))
@@ -420,6 +542,7 @@ int main(int argc, char **argv) {
       llvm::sys::fs::remove(outputPath);
       return fail(error);
     }
+    stage.end(outputPath);
   }
   return 0;
 }
