@@ -2,9 +2,10 @@
 
 #include "CommandLine.h"
 
-#include "Error.h"
 #include "Signature.h"
 #include "Threads.h"
+
+#include "tfm/formats/Error.h"
 
 #include <cstring>
 

@@ -8,10 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "CommandLine.h"
-#include "Error.h"
 #include "Invocation.h"
 #include "ModelMain.h"
-#include "Npy.h"
 #include "OutputFiles.h"
 #include "Signature.h"
 #include "Summary.h"
@@ -19,6 +17,8 @@
 
 #include "tfm/Runtime.h"
 #include "tfm/RuntimeSupport.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Npy.h"
 
 #include <algorithm>
 #include <cerrno>

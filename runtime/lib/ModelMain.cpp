@@ -14,14 +14,15 @@
 #include "ModelMain.h"
 
 #include "AttentionMaps.h"
-#include "Error.h"
 #include "Generation.h"
-#include "Json.h"
 #include "ModelRunner.h"
-#include "Npy.h"
 #include "OutputFiles.h"
 #include "Summary.h"
 #include "Threads.h"
+
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Json.h"
+#include "tfm/formats/Npy.h"
 
 #include <algorithm>
 #include <chrono>

@@ -9,10 +9,11 @@
 #ifndef TFM_RUNTIME_LIB_MODELRUNNER_H
 #define TFM_RUNTIME_LIB_MODELRUNNER_H
 
-#include "Error.h"
 #include "Invocation.h"
 #include "ModelWeights.h"
 #include "Vocabulary.h"
+
+#include "tfm/formats/Error.h"
 
 #include <cstring>
 #include <map>
