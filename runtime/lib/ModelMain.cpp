@@ -523,7 +523,10 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
         result = model.call("forward", {{"ids", &ids}});
       // By default each row goes on until it reaches max_seq_len.
       generation.maxNewTokens = o.maxNewTokens.value_or(m.maxSeqLen);
-      generated = generate(model, m, batch, generation, stats);
+      generated =
+          m.isDecoder()
+              ? generateContinuations(model, m, batch, generation, stats)
+              : generateTargets(model, m, batch, generation, stats);
     }
     auto end = std::chrono::steady_clock::now();
     times.push_back(
