@@ -11,6 +11,7 @@
 #include "Invocation.h"
 #include "ModelMain.h"
 #include "OutputFiles.h"
+#include "ProgramOptions.h"
 #include "Signature.h"
 #include "Summary.h"
 #include "Threads.h"
@@ -89,9 +90,9 @@ static int run(int argc, char **argv) {
   // command line (ids, text, generation).
   if (module.model_config)
     return runModel(argc, argv, module);
-  Options options = parseCommandLine(argc, argv);
+  Options options = parseProgramOptions(argc, argv);
   if (options.help) {
-    printHelp(stdout, program, module);
+    printProgramHelp(stdout, program, module);
     return 0;
   }
   setNumThreads(options.threads.value_or(defaultNumThreads()));
