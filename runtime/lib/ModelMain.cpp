@@ -27,8 +27,10 @@
 #include "tfm/formats/Json.h"
 #include "tfm/formats/Npy.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <sstream>
