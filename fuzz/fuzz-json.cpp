@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Json.h"
+#include "tfm/formats/Json.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Error.h"
-#include "Npy.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Npy.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Safetensors.h"
+#include "tfm/formats/Safetensors.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,8 +2,8 @@
 
 #include "tfmc/PackWeights.h"
 
-#include "Safetensors.h"
 #include "tfm/Runtime.h"
+#include "tfm/formats/Safetensors.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

@@ -2,7 +2,7 @@
 
 #include "AttentionMaps.h"
 
-#include "Error.h"
+#include "tfm/formats/Error.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -1,11 +1,12 @@
-//===- CommandLine.cpp - the command line of a compiled program -----------===//
+//===- CommandLine.cpp - one parser for every compiled executable ---------===//
 
 #include "CommandLine.h"
 
-#include "Error.h"
-#include "Signature.h"
-#include "Threads.h"
+#include "tfm/formats/Error.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 using namespace tfm::runtime;
@@ -17,9 +18,9 @@ std::string tfm::runtime::programName(int argc, char **argv) {
   return slash ? slash + 1 : argv[0];
 }
 
-/// A decimal integer in [1, INT32_MAX]; nothing else, not even spaces.
-static int32_t parsePositive(const std::string &flag,
-                             const std::string &value) {
+/// Programs: a decimal integer in [1, INT32_MAX]; nothing else, not even
+/// spaces.
+static int64_t parseCount(const std::string &flag, const std::string &value) {
   int64_t result = 0;
   bool valid = !value.empty();
   for (char c : value) {
@@ -35,28 +36,57 @@ static int32_t parsePositive(const std::string &flag,
     throw Error(flag, "expected a positive integer, got " + quote(value));
   if (result < 1)
     throw Error(flag, "must be at least 1, got " + quote(value));
-  return int32_t(result);
+  return result;
 }
 
-Options tfm::runtime::parseCommandLine(int argc, char **argv) {
-  Options options;
-  // --help wins over everything, even over mistakes elsewhere on the line.
+/// Models: an integer as strtoll reads it, in [spec.min, spec.max].
+static int64_t parseInteger(const std::string &flag, const FlagSpec &spec,
+                            const std::string &value) {
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(value.c_str(), &end, 10);
+  if (value.empty() || *end != '\0' || errno == ERANGE)
+    throw Error(flag, "expected an integer, got " + quote(value));
+  if (v < spec.min)
+    throw Error(flag, "must be at least " + std::to_string(spec.min) +
+                          ", got " + quote(value));
+  if (v > spec.max)
+    throw Error(flag, "value " + std::to_string(v) + " is too large");
+  return v;
+}
+
+/// The row for `spelling` among the flags of `kinds`.
+static const FlagSpec *lookUp(const std::string &spelling, unsigned kinds) {
+  for (const FlagSpec &spec : flagTable())
+    if ((spec.kinds & kinds) &&
+        (spelling == spec.name || (spec.alias && spelling == spec.alias)))
+      return &spec;
+  return nullptr;
+}
+
+CommandLine tfm::runtime::parseCommandLine(int argc, char **argv,
+                                           unsigned kinds) {
+  CommandLine result;
   for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i) {
-    if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) {
-      options.help = true;
-      return options;
+    const FlagSpec *spec = lookUp(argv[i], kinds);
+    if (spec && spec->answersAlone) {
+      result.given[CommandLine::index(spec->flag)] = true;
+      return result;
     }
   }
 
-  bool onlyInputs = false;
+  bool onlyPositional = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (onlyInputs || arg.size() < 2 || arg[0] != '-') {
-      options.inputs.push_back(arg);
+    if (onlyPositional || arg.size() < 2 || arg[0] != '-') {
+      if (!(kinds & kProgram))
+        throw Error(arg, "unexpected argument; token ids go in --ids, "
+                         "--input or --text (see --help)");
+      result.args.push_back(arg);
       continue;
     }
     if (arg == "--") {
-      onlyInputs = true;
+      onlyPositional = true;
       continue;
     }
 
@@ -67,69 +97,91 @@ Options tfm::runtime::parseCommandLine(int argc, char **argv) {
       flag = arg.substr(0, equals);
       value = arg.substr(equals + 1);
     }
-    std::optional<std::string> *stringTarget = nullptr;
-    std::optional<int32_t> *intTarget = nullptr;
-    if (flag == "--entry")
-      stringTarget = &options.entry;
-    else if (flag == "-o")
-      stringTarget = &options.output;
-    else if (flag == "--output-dir")
-      stringTarget = &options.outputDir;
-    else if (flag == "--repeat")
-      intTarget = &options.repeat;
-    else if (flag == "--threads")
-      intTarget = &options.threads;
-    else
+    const FlagSpec *spec = lookUp(flag, kinds);
+    if (!spec)
       throw Error(flag, "unknown option (see --help)");
+    size_t at = CommandLine::index(spec->flag);
+    result.given[at] = true;
+    if (spec->value == FlagValue::None) {
+      if (value)
+        throw Error(flag, "takes no value");
+      continue;
+    }
 
     if (!value) {
       if (i + 1 >= argc)
         throw Error(flag, "missing value");
       value = argv[++i];
     }
-    if (stringTarget) {
+    switch (spec->value) {
+    case FlagValue::String:
       if (value->empty())
         throw Error(flag, "empty value");
-      *stringTarget = *value;
-    } else {
-      *intTarget = parsePositive(flag, *value);
+      break;
+    case FlagValue::Count:
+      result.numbers[at] = parseCount(flag, *value);
+      break;
+    case FlagValue::Integer:
+      result.numbers[at] = parseInteger(flag, *spec, *value);
+      break;
+    case FlagValue::None:
+    case FlagValue::Text:
+      break;
     }
+    result.values[at] = *value;
   }
-  if (options.output && options.outputDir)
-    throw Error("--output-dir", "cannot be combined with -o");
-  return options;
+  return result;
 }
 
-void tfm::runtime::printHelp(std::FILE *out, const std::string &program,
-                             const tfm_module &module) {
-  std::fprintf(
-      out,
-      "usage: %s [--entry NAME] IN.npy... [-o OUT.npy | --output-dir DIR]\n"
-      "       %*s [--repeat N] [--threads N] [--help]\n"
-      "\n"
-      "Runs an entry point of this tfmc-compiled module on tensors read from\n"
-      "NumPy .npy files, given in argument order (format 1.0 to 3.0,\n"
-      "little-endian, C order; dtypes <f4 <f8 <f2 |b1 |i1 <i4 <i8, i.e. f32\n"
-      "f64 f16 i1 i8 i32 i64). Without -o or --output-dir, prints the shape\n"
-      "and min/max/mean of each result.\n"
-      "\n"
-      "options:\n"
-      "  --entry NAME      the entry point to run; required when there are\n"
-      "                    several\n"
-      "  -o OUT.npy        write the result (one-result entries only)\n"
-      "  --output-dir DIR  write DIR/result0.npy, DIR/result1.npy, ...; DIR\n"
-      "                    must exist\n"
-      "  --repeat N        run N times, print min and median time on stderr\n"
-      "  --threads N       threads the compiled code may use (default: the\n"
-      "                    online CPUs, %d here)\n"
-      "  -h, --help        print this help\n"
-      "\n"
-      "Errors print one line 'error: <file or flag>: <problem>' on stderr,\n"
-      "write no output file and exit with status %d.\n"
-      "\n"
-      "entry points ('?' is a dynamic dimension):\n",
-      program.c_str(), int(program.size()), "", defaultNumThreads(),
-      kErrorExitCode);
-  for (int32_t i = 0; i < module.num_entries; ++i)
-    std::fprintf(out, "  %s\n", formatEntrySig(module.entries[i]).c_str());
+void tfm::runtime::rejectFlagsOfOtherKinds(const CommandLine &commandLine,
+                                           unsigned kind,
+                                           const std::string &kindName) {
+  for (const FlagSpec &spec : flagTable()) {
+    if (!commandLine.has(spec.flag) || findFlag(spec.flag, kind))
+      continue;
+    std::string problem = "not used by " + kindName + " models";
+    if (spec.instead)
+      problem += std::string(" (") + spec.instead + ")";
+    throw Error(spec.name, problem);
+  }
+}
+
+/// `text` with every "{field}" of `fields` replaced by its value.
+static std::string expandFields(std::string text,
+                                const std::map<std::string, std::string> &fields) {
+  for (const auto &[name, value] : fields) {
+    std::string key = "{" + name + "}";
+    for (size_t at = text.find(key); at != std::string::npos;
+         at = text.find(key, at + value.size()))
+      text.replace(at, key.size(), value);
+  }
+  return text;
+}
+
+void tfm::runtime::printFlagHelp(
+    std::FILE *out, unsigned kind, size_t column,
+    const std::map<std::string, std::string> &fields,
+    const std::vector<Flag> &hidden) {
+  for (const FlagSpec &spec : flagTable()) {
+    if (!(spec.kinds & kind) ||
+        std::find(hidden.begin(), hidden.end(), spec.flag) != hidden.end())
+      continue;
+    std::string label = spec.alias ? std::string(spec.alias) + ", " : "";
+    label += spec.name;
+    if (*spec.valueName)
+      label += std::string(" ") + spec.valueName;
+    std::string line = "  " + label;
+    line.append(std::max<size_t>(2, column - std::min(column, line.size())),
+                ' ');
+    std::string help = expandFields(spec.help, fields);
+    for (size_t start = 0;;) {
+      size_t newline = help.find('\n', start);
+      line += help.substr(start, newline - start);
+      std::fprintf(out, "%s\n", line.c_str());
+      if (newline == std::string::npos)
+        break;
+      start = newline + 1;
+      line.assign(column, ' ');
+    }
+  }
 }

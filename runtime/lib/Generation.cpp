@@ -26,12 +26,13 @@ const float *logitsAt(const InputTensor &logits, int64_t b, int64_t s) {
   return static_cast<const float *>(logits.ptr()) + (b * steps + s) * vocab;
 }
 
-/// One generation step of a row: picks the next token from its logits at
+/// One generation step of row b: picks the next token from its logits at
 /// (b, s). End of sequence finishes the row and gives nullopt; any other
-/// token is appended to `row`, which finishes once it holds maxNewTokens.
+/// token is appended to `row` and passed to the callback, and the row
+/// finishes once it holds maxNewTokens.
 std::optional<int64_t> takeToken(Sampler &sampler, const InputTensor &logits,
                                  int64_t b, int64_t s, int64_t eosId,
-                                 int64_t maxNewTokens,
+                                 const GenerationOptions &o,
                                  std::vector<int64_t> &row, bool &done) {
   int64_t token = sampler.pick(logitsAt(logits, b, s), logits.shape[2]);
   if (token == eosId) {
@@ -39,7 +40,9 @@ std::optional<int64_t> takeToken(Sampler &sampler, const InputTensor &logits,
     return std::nullopt;
   }
   row.push_back(token);
-  done = static_cast<int64_t>(row.size()) >= maxNewTokens;
+  if (o.onToken)
+    o.onToken(b, token);
+  done = static_cast<int64_t>(row.size()) >= o.maxNewTokens;
   return token;
 }
 
@@ -92,8 +95,8 @@ generateDecoderUncached(Model &model, const ModelInfo &m,
       int64_t length = seqs[b].size();
       bool finished = false;
       if (std::optional<int64_t> token =
-              takeToken(sampler, logits, b, length - 1, m.eosId,
-                        o.maxNewTokens, rows[b], finished)) {
+              takeToken(sampler, logits, b, length - 1, m.eosId, o,
+                        rows[b], finished)) {
         seqs[b].push_back(*token);
         finished = finished || length + 1 >= m.maxSeqLen;
       }
@@ -137,8 +140,8 @@ generateEncoderDecoderUncached(Model &model, const ModelInfo &m,
       int64_t token = m.padId;
       if (!done[b]) {
         bool finished = false;
-        token = takeToken(sampler, logits, b, tgt.cols - 1, m.eosId,
-                          o.maxNewTokens, rows[b], finished)
+        token = takeToken(sampler, logits, b, tgt.cols - 1, m.eosId, o,
+                          rows[b], finished)
                     .value_or(m.padId);
         done[b] = finished;
       }
@@ -265,7 +268,7 @@ generateDecoderCached(Model &model, const ModelInfo &m, const IdBatch &prompts,
   auto advance = [&](const InputTensor &logits, int64_t b, int64_t s) {
     bool finished = false;
     if (std::optional<int64_t> token = takeToken(
-            sampler, logits, b, s, m.eosId, o.maxNewTokens, rows[b], finished)) {
+            sampler, logits, b, s, m.eosId, o, rows[b], finished)) {
       seqs[b].push_back(*token);
       finished = finished ||
                  static_cast<int64_t>(seqs[b].size()) >= m.maxSeqLen;
@@ -373,8 +376,8 @@ generateEncoderDecoderCached(Model &model, const ModelInfo &m,
       int64_t token = m.padId;
       if (!done[b]) {
         bool finished = false;
-        token = takeToken(sampler, results[0], b, 0, m.eosId, o.maxNewTokens,
-                          rows[b], finished)
+        token = takeToken(sampler, results[0], b, 0, m.eosId, o, rows[b],
+                          finished)
                     .value_or(m.padId);
         done[b] = finished;
       }
@@ -407,26 +410,41 @@ std::string GenerationStats::format() const {
   return line;
 }
 
+namespace {
+
+/// What both kinds of generation share: one sampler, the stats, and the
+/// choice between the cached loop and the one without a cache.
+template <typename Loop>
 std::vector<std::vector<int64_t>>
-tfm::runtime::generate(Model &model, const ModelInfo &m, const IdBatch &input,
-                       const GenerationOptions &options,
-                       GenerationStats &stats) {
+runGeneration(Model &model, const ModelInfo &m, const IdBatch &input,
+              const GenerationOptions &options, GenerationStats &stats,
+              Loop cached, Loop uncached) {
   Sampler sampler(options.sampling);
   stats = GenerationStats();
   stats.promptLen = input.cols;
-  std::vector<std::vector<int64_t>> rows;
-  if (m.isDecoder())
-    rows =
-        options.noCache
-            ? generateDecoderUncached(model, m, input, options, sampler, stats)
-            : generateDecoderCached(model, m, input, options, sampler, stats);
-  else
-    rows = options.noCache
-               ? generateEncoderDecoderUncached(model, m, input, options,
-                                                sampler, stats)
-               : generateEncoderDecoderCached(model, m, input, options, sampler,
-                                              stats);
+  std::vector<std::vector<int64_t>> rows =
+      (options.noCache ? uncached : cached)(model, m, input, options, sampler,
+                                            stats);
   for (const auto &row : rows)
     stats.generated += row.size();
   return rows;
+}
+
+} // namespace
+
+std::vector<std::vector<int64_t>> tfm::runtime::generateContinuations(
+    Model &model, const ModelInfo &m, const IdBatch &prompts,
+    const GenerationOptions &options, GenerationStats &stats) {
+  return runGeneration(model, m, prompts, options, stats,
+                       generateDecoderCached, generateDecoderUncached);
+}
+
+std::vector<std::vector<int64_t>>
+tfm::runtime::generateTargets(Model &model, const ModelInfo &m,
+                              const IdBatch &sources,
+                              const GenerationOptions &options,
+                              GenerationStats &stats) {
+  return runGeneration(model, m, sources, options, stats,
+                       generateEncoderDecoderCached,
+                       generateEncoderDecoderUncached);
 }

@@ -12,10 +12,16 @@
 #include "ModelRunner.h"
 #include "Sampling.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace tfm::runtime {
+
+/// Receives each generated token (row, id) as soon as it is chosen, in the
+/// order the loop picks them; eos is not passed on. Row b's calls spell out
+/// exactly the row that generation returns for b.
+using TokenCallback = std::function<void(int64_t row, int64_t token)>;
 
 struct GenerationOptions {
   int64_t maxNewTokens = 0;
@@ -23,6 +29,8 @@ struct GenerationOptions {
   /// Regenerate every earlier position at each step (--no-cache), for
   /// comparison with the cached loop.
   bool noCache = false;
+  /// Optional; for streaming.
+  TokenCallback onToken;
 };
 
 /// Timings of one generation, for --stats.
@@ -39,11 +47,18 @@ struct GenerationStats {
   std::string format() const;
 };
 
-/// The generated ids of each row (without eos).
-std::vector<std::vector<int64_t>> generate(Model &model, const ModelInfo &m,
-                                           const IdBatch &input,
-                                           const GenerationOptions &options,
-                                           GenerationStats &stats);
+/// Decoder-only models: continues each row of `prompts` (trailing pad_id
+/// removed). Returns the generated ids of each row (without eos).
+std::vector<std::vector<int64_t>>
+generateContinuations(Model &model, const ModelInfo &m, const IdBatch &prompts,
+                      const GenerationOptions &options, GenerationStats &stats);
+
+/// Encoder-decoder models: generates a target for each row of `sources`,
+/// starting from bos_id. Returns the generated ids of each row (without
+/// bos and eos).
+std::vector<std::vector<int64_t>>
+generateTargets(Model &model, const ModelInfo &m, const IdBatch &sources,
+                const GenerationOptions &options, GenerationStats &stats);
 
 } // namespace tfm::runtime
 

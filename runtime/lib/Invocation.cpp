@@ -3,9 +3,9 @@
 #include "Invocation.h"
 
 #include "tfm/RuntimeSupport.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Npy.h"
 
-#include "Error.h"
-#include "Npy.h"
 #include "Signature.h"
 
 #include <algorithm>

@@ -11,9 +11,9 @@
 #define TFM_RUNTIME_LIB_INVOCATION_H
 
 #include "AlignedBuffer.h"
-#include "StridedView.h"
 
 #include "tfm/Runtime.h"
+#include "tfm/formats/StridedView.h"
 
 #include <string>
 #include <vector>

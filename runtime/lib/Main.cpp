@@ -8,11 +8,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "CommandLine.h"
-#include "Error.h"
 #include "Invocation.h"
 #include "ModelMain.h"
-#include "Npy.h"
 #include "OutputFiles.h"
+#include "ProgramOptions.h"
 #include "Signature.h"
 #include "Summary.h"
 #include "Threads.h"
@@ -20,6 +19,8 @@
 #include "tfm/Runtime.h"
 #include "tfm/RuntimeSupport.h"
 #include "tfm/Version.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Npy.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -84,13 +85,6 @@ static void writeResults(const Options &options,
 }
 
 static int run(int argc, char **argv) {
-  // Before any other flag, for tfm IR and model executables alike: the
-  // same line as `tfmc --version`.
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--version") == 0) {
-      std::printf("%s\n", TFM_VERSION_STRING);
-      return 0;
-    }
   const std::string program = programName(argc, argv);
   const tfm_module &module = tfm_module_desc;
   checkModule(module, program);
@@ -98,9 +92,13 @@ static int run(int argc, char **argv) {
   // command line (ids, text, generation).
   if (module.model_config)
     return runModel(argc, argv, module);
-  Options options = parseCommandLine(argc, argv);
+  Options options = parseProgramOptions(argc, argv);
   if (options.help) {
-    printHelp(stdout, program, module);
+    printProgramHelp(stdout, program, module);
+    return 0;
+  }
+  if (options.version) {
+    std::printf("%s\n", TFM_VERSION_STRING);
     return 0;
   }
   setNumThreads(options.threads.value_or(defaultNumThreads()));

@@ -9,10 +9,11 @@
 #ifndef TFM_RUNTIME_LIB_MODELRUNNER_H
 #define TFM_RUNTIME_LIB_MODELRUNNER_H
 
-#include "Error.h"
 #include "Invocation.h"
 #include "ModelWeights.h"
 #include "Vocabulary.h"
+
+#include "tfm/formats/Error.h"
 
 #include <cstring>
 #include <map>
@@ -21,21 +22,14 @@
 
 namespace tfm::runtime {
 
-/// The model_config JSON that tfmc embeds.
+/// The model_config JSON that tfmc embeds. What depends on the
+/// architecture is in Architecture.h.
 struct ModelInfo {
   std::string architecture;
   int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
   int64_t padId = 0, bosId = 0, eosId = 0;
   // Embedded by tfmc from the vocabulary files; empty when there is none.
   Vocabulary srcVocab, tgtVocab;
-
-  bool isEncoder() const { return architecture == "encoder"; }
-  bool isDecoder() const { return architecture == "decoder"; }
-  bool isEncoderDecoder() const { return architecture == "encoder-decoder"; }
-  /// The vocabulary of the ids a user passes (sources or prompts).
-  int64_t inputVocabSize() const {
-    return isDecoder() ? tgtVocabSize : srcVocabSize;
-  }
 };
 
 /// Token ids [B, S], row-major.

@@ -2,8 +2,8 @@
 
 #include "ModelWeights.h"
 
-#include "Error.h"
-#include "Safetensors.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Safetensors.h"
 
 #include <algorithm>
 #include <cerrno>

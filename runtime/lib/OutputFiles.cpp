@@ -2,8 +2,8 @@
 
 #include "OutputFiles.h"
 
-#include "Error.h"
-#include "Npy.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Npy.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -10,7 +10,7 @@
 #ifndef TFM_RUNTIME_LIB_OUTPUTFILES_H
 #define TFM_RUNTIME_LIB_OUTPUTFILES_H
 
-#include "StridedView.h"
+#include "tfm/formats/StridedView.h"
 
 #include <string>
 #include <vector>

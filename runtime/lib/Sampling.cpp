@@ -2,7 +2,7 @@
 
 #include "Sampling.h"
 
-#include "Error.h"
+#include "tfm/formats/Error.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -2,9 +2,9 @@
 
 #include "Signature.h"
 
-#include "DType.h"
-#include "Error.h"
-#include "Npy.h"
+#include "tfm/formats/DType.h"
+#include "tfm/formats/Error.h"
+#include "tfm/formats/Npy.h"
 
 #include <cstring>
 

@@ -2,7 +2,7 @@
 
 #include "Summary.h"
 
-#include "Npy.h"
+#include "tfm/formats/Npy.h"
 
 #include <algorithm>
 #include <cinttypes>

@@ -3,7 +3,7 @@
 #ifndef TFM_RUNTIME_LIB_SUMMARY_H
 #define TFM_RUNTIME_LIB_SUMMARY_H
 
-#include "StridedView.h"
+#include "tfm/formats/StridedView.h"
 
 #include <string>
 #include <vector>

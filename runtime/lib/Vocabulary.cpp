@@ -2,7 +2,7 @@
 
 #include "Vocabulary.h"
 
-#include "Error.h"
+#include "tfm/formats/Error.h"
 
 #include <sstream>
 

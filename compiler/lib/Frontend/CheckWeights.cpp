@@ -2,10 +2,10 @@
 
 #include "tfmc/ModelBuilder.h"
 
-#include "Safetensors.h"
-
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
+
+#include "tfm/formats/Safetensors.h"
 
 using namespace mlir;
 using namespace mlir::tfm;

@@ -2,13 +2,13 @@
 
 #include "tfmc/ModelConfig.h"
 
-#include "Json.h"
-
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "tfm/formats/Json.h"
 
 #include <cmath>
 #include <cstdio>

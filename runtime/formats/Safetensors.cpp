@@ -1,9 +1,9 @@
 //===- Safetensors.cpp - reading safetensors files --------------*- C++ -*-===//
 
-#include "Safetensors.h"
+#include "tfm/formats/Safetensors.h"
 
-#include "Json.h"
 #include "tfm/Runtime.h"
+#include "tfm/formats/Json.h"
 
 #include <algorithm>
 #include <cstring>

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TFM_RUNTIME_JSON_H
-#define TFM_RUNTIME_JSON_H
+#ifndef TFM_FORMATS_JSON_H
+#define TFM_FORMATS_JSON_H
 
 #include <cstdint>
 #include <memory>
@@ -44,4 +44,4 @@ bool parse(std::string_view text, Value &result, std::string &error,
 
 } // namespace tfm::json
 
-#endif // TFM_RUNTIME_JSON_H
+#endif // TFM_FORMATS_JSON_H

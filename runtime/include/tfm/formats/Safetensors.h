@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TFM_RUNTIME_SAFETENSORS_H
-#define TFM_RUNTIME_SAFETENSORS_H
+#ifndef TFM_FORMATS_SAFETENSORS_H
+#define TFM_FORMATS_SAFETENSORS_H
 
 #include <cstdint>
 #include <string>
@@ -65,4 +65,4 @@ void packPanels(const float *in, int64_t rows, int64_t cols, float *out);
 
 } // namespace tfm::safetensors
 
-#endif // TFM_RUNTIME_SAFETENSORS_H
+#endif // TFM_FORMATS_SAFETENSORS_H

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TFM_RUNTIME_LIB_DTYPE_H
-#define TFM_RUNTIME_LIB_DTYPE_H
+#ifndef TFM_FORMATS_DTYPE_H
+#define TFM_FORMATS_DTYPE_H
 
 #include "tfm/Runtime.h"
 
@@ -38,4 +38,4 @@ float bfloat16ToFloat(uint16_t bits);
 
 } // namespace tfm::runtime
 
-#endif // TFM_RUNTIME_LIB_DTYPE_H
+#endif // TFM_FORMATS_DTYPE_H

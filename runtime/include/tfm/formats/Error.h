@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TFM_RUNTIME_LIB_ERROR_H
-#define TFM_RUNTIME_LIB_ERROR_H
+#ifndef TFM_FORMATS_ERROR_H
+#define TFM_FORMATS_ERROR_H
 
 #include <stdexcept>
 #include <string>
@@ -30,4 +30,4 @@ std::string quote(const std::string &text);
 
 } // namespace tfm::runtime
 
-#endif // TFM_RUNTIME_LIB_ERROR_H
+#endif // TFM_FORMATS_ERROR_H

@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TFM_RUNTIME_LIB_STRIDEDVIEW_H
-#define TFM_RUNTIME_LIB_STRIDEDVIEW_H
+#ifndef TFM_FORMATS_STRIDEDVIEW_H
+#define TFM_FORMATS_STRIDEDVIEW_H
 
-#include "DType.h"
+#include "tfm/formats/DType.h"
 
 #include <cstdint>
 #include <vector>
@@ -81,4 +81,4 @@ template <typename Fn> void forEachElement(const StridedView &view, Fn fn) {
 
 } // namespace tfm::runtime
 
-#endif // TFM_RUNTIME_LIB_STRIDEDVIEW_H
+#endif // TFM_FORMATS_STRIDEDVIEW_H

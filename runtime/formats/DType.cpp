@@ -1,6 +1,6 @@
 //===- DType.cpp - element types of entry-point tensors -------------------===//
 
-#include "DType.h"
+#include "tfm/formats/DType.h"
 
 #include <cmath>
 #include <cstring>

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TFM_RUNTIME_LIB_NPY_H
-#define TFM_RUNTIME_LIB_NPY_H
+#ifndef TFM_FORMATS_NPY_H
+#define TFM_FORMATS_NPY_H
 
-#include "StridedView.h"
+#include "tfm/formats/StridedView.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -58,4 +58,4 @@ void writeNpy(std::FILE *file, const StridedView &view,
 
 } // namespace tfm::runtime
 
-#endif // TFM_RUNTIME_LIB_NPY_H
+#endif // TFM_FORMATS_NPY_H

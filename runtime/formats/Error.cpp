@@ -1,6 +1,6 @@
 //===- Error.cpp - the one-line errors of a compiled program --------------===//
 
-#include "Error.h"
+#include "tfm/formats/Error.h"
 
 #include <cstdio>
 #include <cstring>

@@ -1,6 +1,6 @@
 //===- Json.cpp - a small JSON reader ---------------------------*- C++ -*-===//
 
-#include "Json.h"
+#include "tfm/formats/Json.h"
 
 #include <cerrno>
 #include <cmath>

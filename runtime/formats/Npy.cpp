@@ -1,8 +1,8 @@
 //===- Npy.cpp - reading and writing NumPy .npy files ---------------------===//
 
-#include "Npy.h"
+#include "tfm/formats/Npy.h"
 
-#include "Error.h"
+#include "tfm/formats/Error.h"
 
 #include <cerrno>
 #include <climits>
