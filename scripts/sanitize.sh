@@ -13,7 +13,7 @@ TFM_BUILD="${TFM_SANITIZE_BUILD:-$TFM_ROOT/build-asan}"
 TFM_CMAKE_ARGS="-DTFM_SANITIZE=ON ${TFM_CMAKE_ARGS:-}"
 
 # What test.sh installs, plus the sanitizers' runtimes for clang-22.
-tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" python3-torch chromium \
+tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" "${TFM_TEST_PACKAGES[@]}" \
   libclang-rt-22-dev
 tfm_build
 
