@@ -3,7 +3,7 @@
 # (TFM_SANITIZE=ON, into build-asan/; Debian's libMLIR/libLLVM are not
 # instrumented) and runs the whole lit suite against that build, leak
 # checking on. Executables that tfmc makes link the instrumented runtime
-# through build-asan/sanitize-link/c++ (see test/lit.cfg.py). Every sanitizer
+# through build-asan/sanitize-link/c++ (see CMakeLists.txt). Every sanitizer
 # report of any process, even one whose failure a test expects, goes to
 # build-asan/sanitizer-reports/ and fails the run. Ends with lit's summary,
 # then the reports if there are any.

@@ -214,6 +214,12 @@ int main(int argc, char **argv) {
   registerAllPasses();
   tfm::registerTfmPasses();
   hideBackendOptions();
+  // --help names the driver that links when --linker is not given.
+  static const std::string linkerHelp =
+      ("C++ compiler driver used to link executables (default: " +
+       tfm::defaultLinker() + ")")
+          .str();
+  linker.setDescription(linkerHelp);
   cl::ParseCommandLineOptions(argc, argv, "tfm compiler\n");
 
   if (optLevel > 3)
