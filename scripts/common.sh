@@ -11,6 +11,10 @@ LLVM_ROOT=/usr/lib/llvm-22
 TFM_BUILD_PACKAGES=(cmake ninja-build clang-22 lld-22 llvm-22-dev llvm-22-tools
                     libmlir-22-dev mlir-22-tools libomp-22-dev libfmt-dev
                     python3-numpy)
+# What the tests use beyond the build: PyTorch for the reference outputs,
+# Chromium for the attention-maps page, OpenBLAS for the benchmark harness's
+# C++ baseline (Bench/smoke.test; python3-torch brings only netlib's cblas.h).
+TFM_TEST_PACKAGES=(python3-torch chromium libopenblas-dev)
 
 # Installs the packages that are not installed yet (apt-get update first, as
 # a fresh machine's package lists are empty).

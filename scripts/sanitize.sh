@@ -3,7 +3,7 @@
 # (TFM_SANITIZE=ON, into build-asan/; Debian's libMLIR/libLLVM are not
 # instrumented) and runs the whole lit suite against that build, leak
 # checking on. Executables that tfmc makes link the instrumented runtime
-# through build-asan/sanitize-link/c++ (see test/lit.cfg.py). Every sanitizer
+# through build-asan/sanitize-link/c++ (see CMakeLists.txt). Every sanitizer
 # report of any process, even one whose failure a test expects, goes to
 # build-asan/sanitizer-reports/ and fails the run. Ends with lit's summary,
 # then the reports if there are any.
@@ -13,7 +13,7 @@ TFM_BUILD="${TFM_SANITIZE_BUILD:-$TFM_ROOT/build-asan}"
 TFM_CMAKE_ARGS="-DTFM_SANITIZE=ON ${TFM_CMAKE_ARGS:-}"
 
 # What test.sh installs, plus the sanitizers' runtimes for clang-22.
-tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" python3-torch chromium \
+tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" "${TFM_TEST_PACKAGES[@]}" \
   libclang-rt-22-dev
 tfm_build
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The README's second command: installs what the tests need (PyTorch for the
-# reference outputs, Chromium for the attention-maps page), builds, and runs
-# every test. Ends with lit's summary.
+# The README's second command: installs what the tests need
+# (TFM_TEST_PACKAGES in common.sh), builds, and runs every test. Ends with
+# lit's summary.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" python3-torch chromium
+tfm_install_packages "${TFM_BUILD_PACKAGES[@]}" "${TFM_TEST_PACKAGES[@]}"
 tfm_build
 ninja -C "$TFM_BUILD" check-tfm

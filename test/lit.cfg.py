@@ -34,6 +34,7 @@ config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
 # The clang++ of the LLVM tfmc was built with, for tests of --linker.
 config.substitutions.append(("%clangxx",
                              os.path.join(config.llvm_tools_dir, "clang++")))
+config.substitutions.append(("%cc", config.tfm_c_compiler))
 config.substitutions.append(("%tfm_obj_root", config.tfm_obj_root))
 
 llvm_config.use_default_substitutions()
@@ -45,14 +46,12 @@ llvm_config.with_system_environment(["HOME", "OPENBLAS_CORETYPE", "TMPDIR"])
 # core: threads that wait at a barrier must sleep, not spin against the
 # other tests' threads.
 llvm_config.with_environment("OMP_WAIT_POLICY", "passive")
-# A sanitized build (TFM_SANITIZE, scripts/sanitize.sh): tfmc links with the
-# first c++ on PATH, here one that adds -fsanitize=address,undefined, as the
-# runtime the executables link is instrumented. (lit forwards ASAN_OPTIONS
-# and UBSAN_OPTIONS itself.)
+# A sanitized build (TFM_SANITIZE, scripts/sanitize.sh): its tfmc links with
+# a driver that adds -fsanitize=address,undefined (see CMakeLists.txt), as
+# the runtime the executables link is instrumented. (lit forwards
+# ASAN_OPTIONS and UBSAN_OPTIONS itself.)
 sanitized = bool(getattr(config, "tfm_sanitize_link_dir", ""))
 if sanitized:
-    llvm_config.with_environment("PATH", config.tfm_sanitize_link_dir,
-                                 append_path=True)
     # For tests of what only `ulimit -v` can cap (ASan's cap is malloc's).
     config.available_features.add("sanitized")
 # A shell prefix that caps what one process can allocate at 512 MiB. ASan

@@ -55,24 +55,34 @@ SmallVector<std::string> mlir::tfm::openMPLinkFlags() {
   return {"-L" + dir, "-lomp", "-Wl,-rpath," + dir};
 }
 
+StringRef mlir::tfm::defaultLinker() { return TFM_DEFAULT_LINKER; }
+
+/// The driver to link with when none is given: the one tfmc was built with,
+/// else (a build tree moved to a machine without it) the first C++ driver on
+/// PATH.
+static FailureOr<std::string> findDefaultLinker(std::string &error) {
+  StringRef builtWith = defaultLinker();
+  if (llvm::sys::fs::can_execute(builtWith))
+    return builtWith.str();
+  for (StringRef name : {"c++", "g++", "clang++"})
+    if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name))
+      return *found;
+  error = "no C++ compiler driver to link with: " + builtWith.str() +
+          " is missing and none of c++, g++ or clang++ is on PATH; pass "
+          "--linker=PATH";
+  return failure();
+}
+
 LogicalResult mlir::tfm::linkExecutable(StringRef objectPath,
                                         StringRef runtimeLibrary,
                                         StringRef outputPath, StringRef linker,
                                         bool openmp, std::string &error) {
   std::string driver = linker.str();
   if (driver.empty()) {
-    for (StringRef name : {"c++", "g++", "clang++"}) {
-      if (llvm::ErrorOr<std::string> found =
-              llvm::sys::findProgramByName(name)) {
-        driver = *found;
-        break;
-      }
-    }
-    if (driver.empty()) {
-      error = "no C++ compiler driver (c++, g++ or clang++) found on PATH to "
-              "link with; pass --linker=PATH";
+    FailureOr<std::string> found = findDefaultLinker(error);
+    if (failed(found))
       return failure();
-    }
+    driver = *found;
   }
   SmallVector<std::string> args = {driver,     objectPath.str(),
                                    runtimeLibrary.str(), "-o",

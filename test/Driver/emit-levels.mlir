@@ -126,7 +126,7 @@
 // HDR:        int64_t sizes[1];
 // HDR:      void _mlir_ciface_classify(tfm_memref_float_2d *results, tfm_memref_float_2d *arg0 /* [?, 4] */, tfm_memref_float_2d *arg1 /* [3, 4] */, tfm_memref_float_1d *arg2 /* [3] */);
 // HDR:      #endif /* TFM_GENERATED_M_H */
-// RUN: cc -std=c99 -Wall -Werror -I %t.dir %S/Inputs/call-classify.c \
+// RUN: %cc -std=c99 -Wall -Werror -I %t.dir %S/Inputs/call-classify.c \
 // RUN:   %t.dir/libm.a -lm -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib \
 // RUN:   -o %t.dir/call-classify
 // RUN: %t.dir/call-classify | FileCheck %s --check-prefix=C
@@ -134,7 +134,7 @@
 // At -O1 the library needs nothing but libm, as its header says.
 // RUN: mkdir -p %t.dir/O1 && tfmc %s --emit=lib -O1 -o %t.dir/O1/libm.a
 // RUN: FileCheck %s --check-prefixes=HDR,HDR-LIBM --input-file=%t.dir/O1/m.h
-// RUN: cc -std=c99 -Wall -Werror -I %t.dir/O1 %S/Inputs/call-classify.c \
+// RUN: %cc -std=c99 -Wall -Werror -I %t.dir/O1 %S/Inputs/call-classify.c \
 // RUN:   %t.dir/O1/libm.a -lm -o %t.dir/O1/call-classify
 // RUN: %t.dir/O1/call-classify | FileCheck %s --check-prefix=C
 // C:      sizes [2, 3] strides [3, 1]

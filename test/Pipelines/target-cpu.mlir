@@ -15,7 +15,7 @@
 // RUN: not tfm-opt %s --tfm-to-linalg="target-cpu=nonsense" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
 
-// BAD: error: unknown target CPU 'nonsense'
+// BAD: error: unknown CPU 'nonsense' (expected native, x86-64-v3, x86-64-v4
 
 // AVX2-ATTN-LABEL: func.func @attention
 // AVX2-ATTN:         memref.alloca() {{.+}} : memref<32x16xf32>

@@ -21,8 +21,13 @@ LogicalResult writeStaticLibrary(llvm::StringRef objectData,
                                  llvm::StringRef outputPath,
                                  std::string &error);
 
-/// Links `objectPath` with the runtime into an executable by invoking the
-/// system C++ compiler driver (`linker`, or c++ from PATH when empty). With
+/// The C++ compiler driver executables are linked with when no linker is
+/// given: the one tfmc was built with (its path is fixed at configure time).
+llvm::StringRef defaultLinker();
+
+/// Links `objectPath` with the runtime into an executable by invoking a C++
+/// compiler driver (`linker`, or defaultLinker() when empty, or the first
+/// c++, g++ or clang++ on PATH when that one is missing). With
 /// `openmp`, also with LLVM's libomp (the executable's one dependency beyond
 /// the C and C++ libraries, found through an rpath).
 LogicalResult linkExecutable(llvm::StringRef objectPath,

@@ -288,6 +288,12 @@ int main(int argc, char **argv) {
   tfm::registerTfmCodegenPasses();
   tfm::registerTfmCompilerPasses();
   hideOtherOptions();
+  // --help names the driver that links when --linker is not given.
+  static const std::string linkerHelp =
+      ("C++ compiler driver used to link executables (default: " +
+       tfm::defaultLinker() + ")")
+          .str();
+  linker.setDescription(linkerHelp);
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << TFM_VERSION_STRING << "\n"; });
   cl::ParseCommandLineOptions(
@@ -303,14 +309,6 @@ int main(int argc, char **argv) {
   tfm::LoweringOptions options;
   options.optLevel = optLevel;
   options.openmp = openmp;
-  // The target's vector registers size the codegen's register tiles.
-  std::string targetError;
-  FailureOr<tfm::CpuTarget> target =
-      tfm::CpuTarget::forCpu(targetCpu, targetError);
-  if (failed(target))
-    return fail(targetError);
-  options.target = *target;
-
   // Flags are checked before anything is compiled: a wrong CPU name costs
   // one line, not a compilation.
   std::string error;
@@ -318,6 +316,8 @@ int main(int argc, char **argv) {
   if (failed(tm))
     return fail((targetCpu.getNumOccurrences() ? "--target-cpu: " : "") +
                 error);
+  // The target's vector registers size the codegen's register tiles.
+  options.target = tfm::CpuTarget::get(**tm);
 
   DialectRegistry registry;
   registerAllDialects(registry);
