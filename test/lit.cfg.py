@@ -35,6 +35,9 @@ config.substitutions.append(("%tfm_src_root", config.tfm_src_root))
 config.substitutions.append(("%clangxx",
                              os.path.join(config.llvm_tools_dir, "clang++")))
 config.substitutions.append(("%cc", config.tfm_c_compiler))
+# The driver tfmc links with when --linker is not given (the sanitizing
+# wrapper in a sanitized build), for wrappers that tests put in between.
+config.substitutions.append(("%default_linker", config.tfm_default_linker))
 config.substitutions.append(("%tfm_obj_root", config.tfm_obj_root))
 
 llvm_config.use_default_substitutions()
