@@ -517,8 +517,12 @@ int main(int argc, char **argv) {
   LogicalResult linked = tfm::linkExecutable(objectPath, *runtime, outputPath,
                                              linker, usesOpenMP, error);
   llvm::sys::fs::remove(objectPath);
-  if (failed(linked))
+  if (failed(linked)) {
+    // A linker that failed may have written part of the executable: errors
+    // leave no output behind.
+    llvm::sys::fs::remove(outputPath);
     return fail(error);
+  }
   linking.end(outputPath);
   // Weights go after the linked image, where the runtime maps them from,
   // in the layout the entry points take them.
