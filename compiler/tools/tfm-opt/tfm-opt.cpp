@@ -1,6 +1,7 @@
 //===- tfm-opt.cpp - the tfm optimizer driver -------------------*- C++ -*-===//
 
 #include "tfm/IR/TfmDialect.h"
+#include "tfm/Conversion/Passes.h"
 #include "tfm/Transforms/Passes.h"
 #include "tfmc/Codegen/Passes.h"
 #include "tfmc/Pipelines.h"
@@ -15,6 +16,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tfm::registerTfmPasses();
+  mlir::tfm::registerTfmConversionPasses();
   mlir::tfm::registerTfmCodegenPasses();
   mlir::tfm::registerTfmCompilerPasses();
   mlir::tfm::registerTfmPipelines();

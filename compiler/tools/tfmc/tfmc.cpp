@@ -13,6 +13,7 @@
 
 #include "tfm/IR/TfmDialect.h"
 #include "tfm/Runtime.h"
+#include "tfm/Conversion/Passes.h"
 #include "tfm/Transforms/Passes.h"
 #include "tfm/Version.h"
 #include "tfmc/Codegen.h"
@@ -285,6 +286,7 @@ int main(int argc, char **argv) {
   // The pipelines are textual: the passes they name must be registered.
   registerAllPasses();
   tfm::registerTfmPasses();
+  tfm::registerTfmConversionPasses();
   tfm::registerTfmCodegenPasses();
   tfm::registerTfmCompilerPasses();
   hideOtherOptions();

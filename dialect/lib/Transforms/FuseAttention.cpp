@@ -28,10 +28,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfm/IR/SourceOp.h"
 #include "tfm/IR/TfmOps.h"
 #include "tfm/Transforms/Passes.h"
-
-#include "LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

@@ -143,18 +143,3 @@ Value mlir::tfm::castIfNeeded(OpBuilder &b, Location loc, Value value,
   return tensor::CastOp::create(b, loc, type, value);
 }
 
-std::string mlir::tfm::describeSourceOp(Operation *op) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    loc = fused.getLocations().front();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    os << name.getName().getValue();
-  else if (auto file = dyn_cast<FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-       << file.getColumn();
-  else
-    os << op->getName();
-  return text;
-}

@@ -1,19 +1,16 @@
 //===- LoweringUtils.h - helpers for lowering tfm to linalg -----*- C++ -*-===//
 
-#ifndef TFM_LIB_TRANSFORMS_LOWERINGUTILS_H
-#define TFM_LIB_TRANSFORMS_LOWERINGUTILS_H
+#ifndef TFM_LIB_CONVERSION_TFMTOLINALG_LOWERINGUTILS_H
+#define TFM_LIB_CONVERSION_TFMTOLINALG_LOWERINGUTILS_H
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
+#include "tfm/IR/SourceOp.h"
 
 namespace mlir::tfm {
 
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
-/// Where an op came from, for run-time error messages: "model.mlir:12:8"
-/// (or the name) of the location the lowering kept, else the op's name.
-std::string describeSourceOp(Operation *op);
 
 /// A tensor.empty of the given (possibly dynamic) sizes.
 Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
@@ -62,4 +59,4 @@ void populateLowerKVCachePatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::tfm
 
-#endif // TFM_LIB_TRANSFORMS_LOWERINGUTILS_H
+#endif // TFM_LIB_CONVERSION_TFMTOLINALG_LOWERINGUTILS_H

@@ -2,7 +2,7 @@
 
 #include "LoweringUtils.h"
 #include "tfm/IR/TfmOps.h"
-#include "tfm/Transforms/Passes.h"
+#include "tfm/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -13,7 +13,7 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMLOWERTOLINALG
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfm/Conversion/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- CheckShapes.cpp - run-time checks that sizes agree -------*- C++ -*-===//
 
-#include "tfm/Transforms/Passes.h"
+#include "tfm/Conversion/Passes.h"
 
 #include "LoweringUtils.h"
 
@@ -12,7 +12,7 @@
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMCHECKSHAPES
-#include "tfm/Transforms/Passes.h.inc"
+#include "tfm/Conversion/Passes.h.inc"
 } // namespace mlir::tfm
 
 using namespace mlir;

@@ -1,0 +1,34 @@
+//===- Passes.h - tfm to linalg conversion passes ---------------*- C++ -*-===//
+
+#ifndef TFM_CONVERSION_PASSES_H
+#define TFM_CONVERSION_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace arith {
+class ArithDialect;
+} // namespace arith
+namespace cf {
+class ControlFlowDialect;
+} // namespace cf
+namespace linalg {
+class LinalgDialect;
+} // namespace linalg
+namespace math {
+class MathDialect;
+} // namespace math
+namespace tensor {
+class TensorDialect;
+} // namespace tensor
+
+namespace tfm {
+#define GEN_PASS_DECL
+#include "tfm/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "tfm/Conversion/Passes.h.inc"
+} // namespace tfm
+} // namespace mlir
+
+#endif // TFM_CONVERSION_PASSES_H
