@@ -12,37 +12,6 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
-namespace affine {
-class AffineDialect;
-} // namespace affine
-namespace arith {
-class ArithDialect;
-} // namespace arith
-namespace LLVM {
-class LLVMDialect;
-} // namespace LLVM
-namespace linalg {
-class LinalgDialect;
-} // namespace linalg
-namespace math {
-class MathDialect;
-} // namespace math
-namespace memref {
-class MemRefDialect;
-} // namespace memref
-namespace omp {
-class OpenMPDialect;
-} // namespace omp
-namespace scf {
-class SCFDialect;
-} // namespace scf
-namespace tensor {
-class TensorDialect;
-} // namespace tensor
-namespace vector {
-class VectorDialect;
-} // namespace vector
-
 namespace tfm {
 #define GEN_PASS_DECL
 #include "tfmc/Codegen/Passes.h.inc"

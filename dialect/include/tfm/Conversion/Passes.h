@@ -6,22 +6,6 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
-namespace arith {
-class ArithDialect;
-} // namespace arith
-namespace cf {
-class ControlFlowDialect;
-} // namespace cf
-namespace linalg {
-class LinalgDialect;
-} // namespace linalg
-namespace math {
-class MathDialect;
-} // namespace math
-namespace tensor {
-class TensorDialect;
-} // namespace tensor
-
 namespace tfm {
 #define GEN_PASS_DECL
 #include "tfm/Conversion/Passes.h.inc"
