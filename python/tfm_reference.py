@@ -32,10 +32,17 @@ def causal_mask(n):
     return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
 
 
+def _gelu_tanh(x):
+    return torch.nn.functional.gelu(x, approximate="tanh")
+
+
+ACTIVATIONS = {"relu": "relu", "gelu": "gelu", "gelu_tanh": _gelu_tanh}
+
+
 def _layer_kwargs(c):
     return dict(d_model=c["d_model"], nhead=c["num_heads"],
                 dim_feedforward=c["d_ff"], dropout=0.0,
-                activation=c["activation"], batch_first=True,
+                activation=ACTIVATIONS[c["activation"]], batch_first=True,
                 norm_first=c["norm_first"],
                 layer_norm_eps=c.get("layer_norm_eps", 1e-5))
 

@@ -90,10 +90,12 @@ CASES = {
         final_norm=True, layer_norm_eps=1e-6),
     # Tied logits h·Eᵀ favour the last token's own embedding: a strong
     # feed-forward moves h away from it, or every row repeats one id.
-    "decoder_sinusoidal_preln_gelu_tied": case(
+    # GPT-2's shape: pre-LN, tied, the tanh GELU (gelu_new).
+    "decoder_sinusoidal_preln_gelu_tanh_tied": case(
         1.5e-5, ffn_gain=30.0, architecture="decoder", d_model=36,
         num_heads=3, d_ff=50, num_layers=2, vocab_size=41,
-        positional_encoding="sinusoidal", activation="gelu", norm_first=True,
+        positional_encoding="sinusoidal", activation="gelu_tanh",
+        norm_first=True,
         embedding_scale=True, final_norm=True, tie_embeddings=True,
         layer_norm_eps=1e-3),
     "decoder_learned_postln_relu": case(
