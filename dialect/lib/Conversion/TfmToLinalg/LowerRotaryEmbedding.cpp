@@ -6,12 +6,15 @@
 //     depend on the head, so they are computed once per position and pair,
 //     not once per element, and identical tables (queries and keys of a
 //     layer) are one after CSE;
-//   - one generic over the pairs [B, H, S, R/2], which reads both features
-//     of a pair straight from the input (no rotate_half copy) and writes both
-//     results into their slices of the output (strided for `interleaved`),
-//     so each element is read and written once;
+//   - one generic over the rotated features, viewed as [B, H, S, 2, R/2]
+//     (`half`) or [B, H, S, R/2, 2] (`interleaved`) so that each element
+//     finds its partner by an affine index into the input's slices of first
+//     and second features: no rotate_half copy, each output element
+//     written once;
 //   - for partial rotary, the features that pass through inserted into the
-//     same output.
+//     same output. (The rotated slice is then copied once more: the
+//     generic's unread init becomes a tensor.empty in canonicalization and
+//     eliminate-empty-tensors does not follow it through the collapse_shape.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,57 +73,72 @@ struct LowerRotaryEmbedding : OpRewritePattern<RotaryEmbeddingOp> {
     }
 
     // Pair i is features (i, i + R/2) for `half` and (2i, 2i + 1) for
-    // `interleaved`. One iteration (b, h, s, i) reads both features of a
-    // pair and writes both results into their slices of the output.
+    // `interleaved`: the input's two slices of first and second features.
     SmallVector<OpFoldResult> pairSizes(sizes);
     pairSizes[3] = b.getIndexAttr(pairs);
-    SmallVector<OpFoldResult> firstOffsets(zeros), secondOffsets(zeros),
-        pairStrides(ones);
+    SmallVector<OpFoldResult> secondOffsets(zeros), pairStrides(ones);
     secondOffsets[3] = b.getIndexAttr(half ? pairs : 1);
     if (!half)
       pairStrides[3] = b.getIndexAttr(2);
-    Value firstDest = tensor::ExtractSliceOp::create(
-        b, loc, output, firstOffsets, pairSizes, pairStrides);
-    Value secondDest = tensor::ExtractSliceOp::create(
-        b, loc, output, secondOffsets, pairSizes, pairStrides);
+    Value firstIn = tensor::ExtractSliceOp::create(b, loc, x, zeros, pairSizes,
+                                                   pairStrides);
+    Value secondIn = tensor::ExtractSliceOp::create(
+        b, loc, x, secondOffsets, pairSizes, pairStrides);
 
+    // The rotated features [0, R) of the output as [B, H, S, 2, R/2] for
+    // `half` and [B, H, S, R/2, 2] for `interleaved` (a view, written in
+    // place): loops (b, h, s, j, i) or (b, h, s, i, j), where j picks the
+    // first or the second feature of pair i.
+    SmallVector<OpFoldResult> rotarySizes(sizes);
+    rotarySizes[3] = b.getIndexAttr(rotaryDim);
+    Value rotaryDest = rotaryDim < headSize
+                           ? Value(tensor::ExtractSliceOp::create(
+                                 b, loc, output, zeros, rotarySizes, ones))
+                           : output;
+    SmallVector<int64_t> pairShape = llvm::to_vector(type.getShape());
+    pairShape.pop_back();
+    if (half)
+      pairShape.append({2, pairs});
+    else
+      pairShape.append({pairs, 2});
+    SmallVector<ReassociationIndices> groups = {{0}, {1}, {2}, {3, 4}};
+    Value pairDest = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(pairShape, elt), rotaryDest, groups);
+
+    unsigned jDim = half ? 3 : 4, iDim = half ? 4 : 3;
     AffineExpr bd = getAffineDimExpr(0, ctx), hd = getAffineDimExpr(1, ctx),
-               sd = getAffineDimExpr(2, ctx), id = getAffineDimExpr(3, ctx);
-    AffineExpr first = half ? id : id * 2;
-    AffineExpr second = half ? id + pairs : id * 2 + 1;
-    auto map = [&](ArrayRef<AffineExpr> exprs) {
-      return AffineMap::get(4, 0, exprs, ctx);
-    };
-    AffineMap identity = b.getMultiDimIdentityMap(4);
-    // The tables come first: linalg takes each loop's range from the first
-    // operand that indexes it by the loop alone, and the input's head size
-    // is not the number of pairs.
-    SmallVector<AffineMap> maps = {map({bd, sd, id}), map({bd, sd, id}),
-                                   map({bd, hd, sd, first}),
-                                   map({bd, hd, sd, second}),
-                                   identity, identity};
-    SmallVector<utils::IteratorType> parallel(4, utils::IteratorType::parallel);
-    auto rotation = linalg::GenericOp::create(
-        b, loc, TypeRange{firstDest.getType(), secondDest.getType()},
-        ValueRange{cos, sin, x, x}, ValueRange{firstDest, secondDest}, maps,
-        parallel, [&](OpBuilder &nb, Location nloc, ValueRange args) {
-          // x * cos + rotate(x) * sin with rotate(x1, x2) = (-x2, x1); the
-          // products are rounded one by one, as PyTorch's are.
+               sd = getAffineDimExpr(2, ctx), id = getAffineDimExpr(iDim, ctx);
+    AffineMap table = AffineMap::get(5, 0, {bd, sd, id}, ctx);
+    AffineMap feature = AffineMap::get(5, 0, {bd, hd, sd, id}, ctx);
+    SmallVector<AffineMap> maps = {table, table, feature, feature};
+    SmallVector<utils::IteratorType> parallel(5, utils::IteratorType::parallel);
+    Value rotated = createGeneric(
+        b, loc, ValueRange{cos, sin, firstIn, secondIn}, maps, pairDest,
+        b.getMultiDimIdentityMap(5), parallel,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          // x * cos + rotate(x) * sin with rotate(x1, x2) = (-x2, x1): the
+          // first feature is x1 c - x2 s, the second x2 c + x1 s. Products
+          // are rounded one by one, as PyTorch's are.
           Value c = args[0], s = args[1], x1 = args[2], x2 = args[3];
-          Value x1c = arith::MulFOp::create(nb, nloc, x1, c);
-          Value x2s = arith::MulFOp::create(nb, nloc, x2, s);
-          Value x2c = arith::MulFOp::create(nb, nloc, x2, c);
-          Value x1s = arith::MulFOp::create(nb, nloc, x1, s);
-          Value out1 = arith::SubFOp::create(nb, nloc, x1c, x2s);
-          Value out2 = arith::AddFOp::create(nb, nloc, x2c, x1s);
-          linalg::YieldOp::create(nb, nloc, ValueRange{out1, out2});
+          Value j = linalg::IndexOp::create(nb, nloc, jDim);
+          Value isFirst = arith::CmpIOp::create(
+              nb, nloc, arith::CmpIPredicate::eq, j,
+              arith::ConstantIndexOp::create(nb, nloc, 0));
+          Value own = arith::SelectOp::create(nb, nloc, isFirst, x1, x2);
+          Value other = arith::SelectOp::create(nb, nloc, isFirst, x2, x1);
+          Value ownCos = arith::MulFOp::create(nb, nloc, own, c);
+          Value otherSin = arith::MulFOp::create(nb, nloc, other, s);
+          Value minus = arith::SubFOp::create(nb, nloc, ownCos, otherSin);
+          Value plus = arith::AddFOp::create(nb, nloc, ownCos, otherSin);
+          return arith::SelectOp::create(nb, nloc, isFirst, minus, plus);
         });
-    output = tensor::InsertSliceOp::create(b, loc, rotation.getResult(0),
-                                           output, firstOffsets, pairSizes,
-                                           pairStrides);
-    Value result = tensor::InsertSliceOp::create(
-        b, loc, rotation.getResult(1), output, secondOffsets, pairSizes,
-        pairStrides);
+    Value rotary =
+        tensor::CollapseShapeOp::create(b, loc, rotaryDest.getType(), rotated,
+                                        groups);
+    Value result = rotaryDim < headSize
+                       ? Value(tensor::InsertSliceOp::create(
+                             b, loc, rotary, output, zeros, rotarySizes, ones))
+                       : rotary;
     b.replaceOp(op, result);
     return success();
   }
