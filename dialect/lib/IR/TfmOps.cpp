@@ -529,8 +529,8 @@ LogicalResult RotaryEmbeddingOp::verify() {
                                                   : 4;
   for (auto [i, parameter] : llvm::enumerate(given)) {
     if (i < taken && !parameter.second)
-      return emitOpError() << stringifyRopeScaling(scaling)
-                           << " scaling needs " << parameter.first;
+      return emitOpError() << stringifyRopeScaling(scaling) << " scaling needs "
+                           << parameter.first;
     if (i >= taken && parameter.second)
       return emitOpError() << parameter.first << " is not a parameter of "
                            << stringifyRopeScaling(scaling) << " scaling";

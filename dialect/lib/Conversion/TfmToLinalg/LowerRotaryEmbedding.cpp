@@ -82,8 +82,8 @@ struct LowerRotaryEmbedding : OpRewritePattern<RotaryEmbeddingOp> {
       pairStrides[3] = b.getIndexAttr(2);
     Value firstIn = tensor::ExtractSliceOp::create(b, loc, x, zeros, pairSizes,
                                                    pairStrides);
-    Value secondIn = tensor::ExtractSliceOp::create(
-        b, loc, x, secondOffsets, pairSizes, pairStrides);
+    Value secondIn = tensor::ExtractSliceOp::create(b, loc, x, secondOffsets,
+                                                    pairSizes, pairStrides);
 
     // The rotated features [0, R) of the output as [B, H, S, 2, R/2] for
     // `half` and [B, H, S, R/2, 2] for `interleaved` (a view, written in
@@ -132,9 +132,8 @@ struct LowerRotaryEmbedding : OpRewritePattern<RotaryEmbeddingOp> {
           Value plus = arith::AddFOp::create(nb, nloc, ownCos, otherSin);
           return arith::SelectOp::create(nb, nloc, isFirst, minus, plus);
         });
-    Value rotary =
-        tensor::CollapseShapeOp::create(b, loc, rotaryDest.getType(), rotated,
-                                        groups);
+    Value rotary = tensor::CollapseShapeOp::create(b, loc, rotaryDest.getType(),
+                                                   rotated, groups);
     Value result = rotaryDim < headSize
                        ? Value(tensor::InsertSliceOp::create(
                              b, loc, rotary, output, zeros, rotarySizes, ones))
@@ -175,13 +174,12 @@ private:
           if (offset)
             position = arith::AddIOp::create(nb, nloc, position,
                                              castToIndex(nb, nloc, args[1]));
-          Value wide = arith::IndexCastOp::create(nb, nloc, nb.getI64Type(),
-                                                  position);
+          Value wide =
+              arith::IndexCastOp::create(nb, nloc, nb.getI64Type(), position);
           Value positionF32 = arith::SIToFPOp::create(nb, nloc, f32, wide);
           Value angle = arith::MulFOp::create(nb, nloc, args[0], positionF32);
-          Value value =
-              sine ? Value(math::SinOp::create(nb, nloc, angle))
-                   : Value(math::CosOp::create(nb, nloc, angle));
+          Value value = sine ? Value(math::SinOp::create(nb, nloc, angle))
+                             : Value(math::CosOp::create(nb, nloc, angle));
           return convertFromF32(nb, nloc, value, elt);
         });
   }
