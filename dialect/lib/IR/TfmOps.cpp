@@ -491,6 +491,83 @@ LogicalResult PositionalEncodingOp::verify() {
   return success();
 }
 
+LogicalResult RotaryEmbeddingOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), r = named("result", getResult());
+  if (failed(check.rank(in, 4)))
+    return failure();
+  if (in.type != r.type)
+    return emitOpError() << "result type " << r.type
+                         << " must equal input type " << in.type;
+  int64_t headSize = in.dim(3);
+  if (ShapedType::isDynamic(headSize))
+    return emitOpError("input head size (dimension 3) must be static");
+  int64_t rotaryDim = getRotaryDim();
+  if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headSize)
+    return emitOpError() << "rotary_dim must be even, positive and at most "
+                            "the head size "
+                         << headSize << ", got " << rotaryDim;
+  APFloat theta = getTheta();
+  if (!theta.isFiniteNonZero() || theta.isNegative())
+    return emitOpError() << "theta must be positive and finite, got "
+                         << floatStr(theta);
+
+  // The parameters each rope_scaling type takes, as Hugging Face's
+  // _validate_*_parameters name them.
+  RopeScaling scaling = getScaling();
+  auto positiveFinite = [](const APFloat &value) {
+    return value.isFiniteNonZero() && !value.isNegative();
+  };
+  std::pair<StringRef, bool> given[] = {
+      {"factor", getFactor().has_value()},
+      {"low_freq_factor", getLowFreqFactor().has_value()},
+      {"high_freq_factor", getHighFreqFactor().has_value()},
+      {"original_max_position_embeddings",
+       getOriginalMaxPositionEmbeddings().has_value()}};
+  size_t taken = scaling == RopeScaling::none     ? 0
+                 : scaling == RopeScaling::linear ? 1
+                                                  : 4;
+  for (auto [i, parameter] : llvm::enumerate(given)) {
+    if (i < taken && !parameter.second)
+      return emitOpError() << stringifyRopeScaling(scaling) << " scaling needs "
+                           << parameter.first;
+    if (i >= taken && parameter.second)
+      return emitOpError() << parameter.first << " is not a parameter of "
+                           << stringifyRopeScaling(scaling) << " scaling";
+  }
+  if (taken > 0) {
+    APFloat factor = *getFactor();
+    if (!factor.isFinite() ||
+        factor.compare(APFloat(1.0)) == APFloat::cmpLessThan)
+      return emitOpError() << "scaling factor must be finite and at least 1, "
+                              "got "
+                           << floatStr(factor);
+  }
+  if (scaling == RopeScaling::llama3) {
+    APFloat low = *getLowFreqFactor(), high = *getHighFreqFactor();
+    if (!positiveFinite(low) || !positiveFinite(high))
+      return emitOpError() << "low_freq_factor and high_freq_factor must be "
+                              "positive and finite, got "
+                           << floatStr(low) << " and " << floatStr(high);
+    if (high.compare(low) != APFloat::cmpGreaterThan)
+      return emitOpError() << "high_freq_factor " << floatStr(high)
+                           << " must be greater than low_freq_factor "
+                           << floatStr(low);
+    if (*getOriginalMaxPositionEmbeddings() <= 0)
+      return emitOpError() << "original_max_position_embeddings must be "
+                              "positive, got "
+                           << *getOriginalMaxPositionEmbeddings();
+  }
+
+  if (Value offset = getOffset()) {
+    Named o = named("offset", offset);
+    if (failed(check.rank(o, 1)) ||
+        failed(check.sameDim("batch size", o, 0, in, 0)))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult EmbeddingOp::verify() {
   ShapeChecker check(*this);
   Named ids = named("ids", getIds()), table = named("table", getTable()),

@@ -184,6 +184,174 @@ def positional_learned(rng):
 
 
 # --------------------------------------------------------------------------
+# Rotary position embeddings: Hugging Face transformers' code paths
+# (modeling_rope_utils.py, modeling_llama.py, modeling_gptj.py)
+# --------------------------------------------------------------------------
+
+def rope_inv_freq(theta, dim, scaling=None):
+    """_compute_default_rope_parameters, then _compute_linear_scaling_... or
+    _compute_llama3_parameters when `scaling` = ("linear", factor) or
+    ("llama3", factor, low_freq_factor, high_freq_factor, original_max)."""
+    inv_freq = 1.0 / (theta ** (torch.arange(0, dim, 2, dtype=torch.int64)
+                                .float() / dim))
+    if scaling is None:
+        return inv_freq
+    if scaling[0] == "linear":
+        inv_freq /= scaling[1]
+        return inv_freq
+    _, factor, low_freq_factor, high_freq_factor, old_context_len = scaling
+    low_freq_wavelen = old_context_len / low_freq_factor
+    high_freq_wavelen = old_context_len / high_freq_factor
+    wavelen = 2 * math.pi / inv_freq
+    inv_freq_llama = torch.where(wavelen > low_freq_wavelen,
+                                 inv_freq / factor, inv_freq)
+    smooth_factor = ((old_context_len / wavelen - low_freq_factor)
+                     / (high_freq_factor - low_freq_factor))
+    smoothed_inv_freq = ((1 - smooth_factor) * inv_freq_llama / factor
+                         + smooth_factor * inv_freq_llama)
+    is_medium_freq = (~(wavelen < high_freq_wavelen)
+                      * ~(wavelen > low_freq_wavelen))
+    return torch.where(is_medium_freq, smoothed_inv_freq, inv_freq_llama)
+
+
+def rope_positions(batch, seq, offset):
+    return (torch.arange(seq)[None, :] + torch.as_tensor(offset)[:, None]
+            if offset is not None else torch.arange(seq).expand(batch, seq))
+
+
+def rotate_half(x):
+    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
+    return torch.cat((-x2, x1), dim=-1)
+
+
+def rope_half_reference(x, rotary_dim, theta, offset=None, scaling=None):
+    """LlamaRotaryEmbedding.forward and apply_rotary_pos_emb on [B, H, S, D],
+    with GPT-NeoX's split for partial rotary."""
+    q = t(x)
+    inv_freq = rope_inv_freq(theta, rotary_dim, scaling)
+    position_ids = rope_positions(q.shape[0], q.shape[2], offset)
+    inv_freq_expanded = inv_freq[None, :, None].float().expand(
+        position_ids.shape[0], -1, 1)
+    position_ids_expanded = position_ids[:, None, :].float()
+    freqs = (inv_freq_expanded.float()
+             @ position_ids_expanded.float()).transpose(1, 2)
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = emb.cos().to(q.dtype), emb.sin().to(q.dtype)
+    cos, sin = cos.unsqueeze(1), sin.unsqueeze(1)
+    q_rot, q_pass = q[..., :rotary_dim], q[..., rotary_dim:]
+    q_embed = (q_rot * cos) + (rotate_half(q_rot) * sin)
+    return torch.cat((q_embed, q_pass), dim=-1).numpy()
+
+
+def rotate_every_two(x):
+    x1 = x[:, :, :, ::2]
+    x2 = x[:, :, :, 1::2]
+    x = torch.stack((-x2, x1), dim=-1)
+    return x.flatten(-2)
+
+
+def rope_interleaved_reference(x, rotary_dim, offset=None):
+    """GPT-J: create_sinusoidal_positions, rotate_every_two and
+    apply_rotary_pos_emb on its [B, S, H, D] layout (x is [B, H, S, D])."""
+    k = t(x).transpose(1, 2)
+    position_ids = rope_positions(k.shape[0], k.shape[1], offset)
+    num_pos = int(position_ids.max()) + 1
+    inv_freq = 1.0 / (10000 ** (torch.arange(0, rotary_dim, 2,
+                                             dtype=torch.int64) / rotary_dim))
+    sinusoid_inp = torch.einsum(
+        "i , j -> i j", torch.arange(num_pos, dtype=torch.int64).float(),
+        inv_freq).float()
+    embed_positions = torch.cat((torch.sin(sinusoid_inp),
+                                 torch.cos(sinusoid_inp)), dim=1)
+    sincos = embed_positions[position_ids]
+    sin, cos = torch.split(sincos, sincos.shape[-1] // 2, dim=-1)
+    sin = torch.repeat_interleave(sin[:, :, None, :], 2, 3)
+    cos = torch.repeat_interleave(cos[:, :, None, :], 2, 3)
+    k_rot, k_pass = k[:, :, :, :rotary_dim], k[:, :, :, rotary_dim:]
+    k_rot = (k_rot * cos) + (rotate_every_two(k_rot) * sin)
+    return torch.cat([k_rot, k_pass], dim=-1).transpose(1, 2).numpy()
+
+
+# Offsets that reach positions past 8192 (angles of thousands of radians)
+# and differ per batch row.
+ROPE_FAR = np.array([0, 4097, 8180], dtype=np.int64)
+ROPE_FAR_I32 = ROPE_FAR.astype(np.int32)
+
+
+@case
+def rope_half(rng):
+    x = randn(rng, 2, 3, 17, 64)
+    return Expect("rope_half", [x], rope_half_reference(x, 64, 10000.0),
+                  5e-6)
+
+
+@case
+def rope_half_far(rng):
+    x = randn(rng, 3, 2, 17, 64)
+    ref = rope_half_reference(x, 64, 500000.0, ROPE_FAR)
+    return Expect("rope_half_far", [x, ROPE_FAR], ref, 5e-6)
+
+
+@case
+def rope_half_far_decode(rng):
+    x = randn(rng, 3, 2, 1, 64)
+    offset = ROPE_FAR + 12
+    ref = rope_half_reference(x, 64, 500000.0, offset)
+    return Expect("rope_half_far", [x, offset], ref, 5e-6)
+
+
+@case
+def rope_partial(rng):
+    x = randn(rng, 3, 2, 17, 64)
+    ref = rope_half_reference(x, 32, 10000.0, ROPE_FAR)
+    return Expect("rope_partial", [x, ROPE_FAR], ref, 5e-6)
+
+
+@case
+def rope_half_80(rng):
+    x = randn(rng, 3, 2, 17, 80)
+    ref = rope_half_reference(x, 80, 1000000.0, ROPE_FAR)
+    return Expect("rope_half_80", [x, ROPE_FAR], ref, 5e-6)
+
+
+@case
+def rope_half_48(rng):
+    x = randn(rng, 3, 2, 17, 48)
+    ref = rope_half_reference(x, 48, 10000.0, ROPE_FAR)
+    return Expect("rope_half_48", [x, ROPE_FAR], ref, 1e-4)
+
+
+@case
+def rope_interleaved(rng):
+    x = randn(rng, 3, 2, 17, 64)
+    ref = rope_interleaved_reference(x, 64, ROPE_FAR)
+    return Expect("rope_interleaved", [x, ROPE_FAR], ref, 5e-6)
+
+
+@case
+def rope_interleaved_partial(rng):
+    x = randn(rng, 3, 2, 17, 48)
+    ref = rope_interleaved_reference(x, 16, ROPE_FAR)
+    return Expect("rope_interleaved_partial", [x, ROPE_FAR_I32], ref, 5e-6)
+
+
+@case
+def rope_linear(rng):
+    x = randn(rng, 3, 2, 17, 64)
+    ref = rope_half_reference(x, 64, 10000.0, ROPE_FAR, ("linear", 4.0))
+    return Expect("rope_linear", [x, ROPE_FAR], ref, 5e-6)
+
+
+@case
+def rope_llama3(rng):
+    # Llama 3.1's rope_scaling.
+    x = randn(rng, 3, 2, 17, 64)
+    ref = rope_half_reference(x, 64, 500000.0, ROPE_FAR,
+                              ("llama3", 8.0, 1.0, 4.0, 8192))
+    return Expect("rope_llama3", [x, ROPE_FAR], ref, 5e-6)
+
+
+# --------------------------------------------------------------------------
 # Masks
 # --------------------------------------------------------------------------
 

@@ -28,6 +28,23 @@ def Tfm_GeluApproximation : I32EnumAttr<"GeluApproximation",
   let cppNamespace = "::mlir::tfm";
 }
 
+def Tfm_RotaryLayout : I32EnumAttr<"RotaryLayout",
+    "which features a rotary embedding rotates together", [
+      I32EnumAttrCase<"half", 0>,
+      I32EnumAttrCase<"interleaved", 1>
+    ]> {
+  let cppNamespace = "::mlir::tfm";
+}
+
+def Tfm_RopeScaling : I32EnumAttr<"RopeScaling",
+    "rope_scaling type of a rotary embedding's frequencies", [
+      I32EnumAttrCase<"none", 0>,
+      I32EnumAttrCase<"linear", 1>,
+      I32EnumAttrCase<"llama3", 2>
+    ]> {
+  let cppNamespace = "::mlir::tfm";
+}
+
 //===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
@@ -279,6 +296,68 @@ def Tfm_PositionalEncodingOp : Tfm_Op<"positional_encoding",
     $kind $input (`table` `(` $table^ `:` type($table) `)`)?
     (`offset` `(` $offset^ `:` type($offset) `)`)?
     attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfm_RotaryEmbeddingOp : Tfm_Op<"rotary_embedding", [Pure]> {
+  let summary = "rotary position embedding of queries or keys";
+  let description = [{
+    Rotates queries or keys `[B, H, S, D]` (after the head split) by their
+    positions, as Hugging Face's `apply_rotary_pos_emb`:
+    `x * cos + rotate(x) * sin`. Position `p` of `(b, s)` is
+    `s + offset[b]` when the optional `offset` (one integer per batch row)
+    is given, for cached decoding, else `s`.
+
+    - `rotary_dim(R)`: only the first R features of each head rotate (R even,
+      at most D; GPT-NeoX and Phi's partial rotary), the rest pass through.
+    - `half` pairs feature `i` with `i + R/2` (`rotate_half`: Llama, Qwen2,
+      GPT-NeoX); `interleaved` pairs `2i` with `2i + 1` (GPT-J). Pair `i`
+      turns by the angle `p * inv_freq[i]`.
+    - `theta(base)`: `inv_freq[i] = 1 / base^(2i / R)` (`rope_theta`).
+    - `scaling`, Hugging Face's `rope_scaling`: `linear` divides the
+      frequencies by `factor`; `llama3` (Llama 3.1) divides the low ones by
+      `factor`, keeps the high ones and interpolates between them by
+      wavelength, with `low_freq_factor`, `high_freq_factor` and
+      `original_max_position_embeddings`.
+
+    The frequencies are computed when compiling, in float32 as
+    transformers' `modeling_rope_utils.py` does (with a correctly rounded
+    power); `cos` and `sin` of `p * inv_freq` (a float32 product) are
+    computed at run time in float32 and rounded to the element type.
+
+    ```mlir
+    %q = tfm.rotary_embedding half %x offset(%o : tensor<2xi64>) theta(5.0e5)
+        rotary_dim(64) scaling(llama3) factor(8.0) low_freq_factor(1.0)
+        high_freq_factor(4.0) original_max_position_embeddings(8192)
+        : tensor<2x8x?x64xf32> -> tensor<2x8x?x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_RotaryLayout:$layout, Tfm_FloatTensor:$input,
+                   Optional<Tfm_IntTensor>:$offset, F64Attr:$theta,
+                   I64Attr:$rotary_dim,
+                   DefaultValuedAttr<Tfm_RopeScaling,
+                       "::mlir::tfm::RopeScaling::none">:$scaling,
+                   OptionalAttr<F64Attr>:$factor,
+                   OptionalAttr<F64Attr>:$low_freq_factor,
+                   OptionalAttr<F64Attr>:$high_freq_factor,
+                   OptionalAttr<I64Attr>:$original_max_position_embeddings);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $layout $input (`offset` `(` $offset^ `:` type($offset) `)`)?
+    `theta` `(` $theta `)` `rotary_dim` `(` $rotary_dim `)`
+    (`scaling` `(` $scaling^ `)`)?
+    (`factor` `(` $factor^ `)`)?
+    (`low_freq_factor` `(` $low_freq_factor^ `)`)?
+    (`high_freq_factor` `(` $high_freq_factor^ `)`)?
+    (`original_max_position_embeddings` `(`
+        $original_max_position_embeddings^ `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// inv_freq[i], i < rotary_dim / 2, with the scaling applied: the
+    /// float32 values Hugging Face's rope initialization functions give.
+    ::llvm::SmallVector<float> getInverseFrequencies();
   }];
   let hasVerifier = 1;
 }

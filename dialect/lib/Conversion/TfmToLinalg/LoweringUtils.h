@@ -56,6 +56,7 @@ void populateLowerProjectionPatterns(RewritePatternSet &patterns);
 void populateLowerEncodingAndMaskPatterns(RewritePatternSet &patterns);
 void populateLowerActivationPatterns(RewritePatternSet &patterns);
 void populateLowerKVCachePatterns(RewritePatternSet &patterns);
+void populateLowerRotaryEmbeddingPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::tfm
 
