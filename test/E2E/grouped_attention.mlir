@@ -6,9 +6,11 @@
 // together, in rows and reading caches that hold the key/value heads only).
 // Hq=8/Hkv=2 and Hq=9/Hkv=3 with D=64, multi-query Hq=16/Hkv=1 with D=80,
 // caches with D=48 and 64, a per-query-head additive mask with D=48, and
-// tfm.attention_weights. Keys and values that no query sees are poisoned
+// tfm.attention_weights; tfm.multi_head_attention with kv_heads (packed and
+// separate in-projections). Keys and values that no query sees are poisoned
 // (%{poison}) and must give the bytes that zeros give. Errors measured
-// up to 1.2e-6 (weights 1.8e-7); the tolerances are 1e-5 (weights 2e-6).
+// up to 1.2e-6 (weights 1.8e-7, multi-head 2.4e-6); the tolerances are
+// 1e-5 (weights 2e-6, multi-head 3e-5).
 // DEFINE: %{poison} = --poison=nan --poison=inf --poison=-inf --poison=big --poison=-big
 // RUN: tfmc -O0 %s -o %t.0
 // RUN: tfmc -O1 %s -o %t.1
@@ -29,6 +31,9 @@
 // RUN: %e2e gqa_head_mask_rows --exe %t.0 %{poison}
 // RUN: %e2e gqa_head_mask_block --exe %t.0 %{poison}
 // RUN: %e2e gqa_weights --exe %t.0
+// RUN: %e2e mha_gqa_packed_self --exe %t.0
+// RUN: %e2e mha_gqa_packed_cross --exe %t.0
+// RUN: %e2e mha_mqa_separate --exe %t.0
 // RUN: %e2e gqa_rows_decode --exe %t.1 %{poison}
 // RUN: %e2e gqa_rows_few --exe %t.1 %{poison}
 // RUN: %e2e gqa_rows_many --exe %t.1 %{poison}
@@ -44,6 +49,9 @@
 // RUN: %e2e gqa_head_mask_rows --exe %t.1 %{poison}
 // RUN: %e2e gqa_head_mask_block --exe %t.1 %{poison}
 // RUN: %e2e gqa_weights --exe %t.1
+// RUN: %e2e mha_gqa_packed_self --exe %t.1
+// RUN: %e2e mha_gqa_packed_cross --exe %t.1
+// RUN: %e2e mha_mqa_separate --exe %t.1
 // RUN: %e2e gqa_rows_decode --exe %t.2 %{poison}
 // RUN: %e2e gqa_rows_few --exe %t.2 %{poison}
 // RUN: %e2e gqa_rows_many --exe %t.2 %{poison}
@@ -59,6 +67,9 @@
 // RUN: %e2e gqa_head_mask_rows --exe %t.2 %{poison}
 // RUN: %e2e gqa_head_mask_block --exe %t.2 %{poison}
 // RUN: %e2e gqa_weights --exe %t.2
+// RUN: %e2e mha_gqa_packed_self --exe %t.2
+// RUN: %e2e mha_gqa_packed_cross --exe %t.2
+// RUN: %e2e mha_mqa_separate --exe %t.2
 // RUN: %e2e gqa_rows_decode --exe %t.3 %{poison}
 // RUN: %e2e gqa_rows_few --exe %t.3 %{poison}
 // RUN: %e2e gqa_rows_many --exe %t.3 %{poison}
@@ -74,6 +85,9 @@
 // RUN: %e2e gqa_head_mask_rows --exe %t.3 %{poison}
 // RUN: %e2e gqa_head_mask_block --exe %t.3 %{poison}
 // RUN: %e2e gqa_weights --exe %t.3
+// RUN: %e2e mha_gqa_packed_self --exe %t.3
+// RUN: %e2e mha_gqa_packed_cross --exe %t.3
+// RUN: %e2e mha_mqa_separate --exe %t.3
 // RUN: %e2e gqa_rows_decode --exe %t.3 --threads 1 %{poison}
 // RUN: %e2e gqa9_rows_many --exe %t.3 --threads 2
 
@@ -144,4 +158,43 @@ func.func @gqa_weights(%q: tensor<2x8x5x48xf32>, %k: tensor<2x2x7x48xf32>)
   %0 = tfm.attention_weights %q, %k causal
       : tensor<2x8x5x48xf32>, tensor<2x2x7x48xf32> -> tensor<2x8x5x7xf32>
   return %0 : tensor<2x8x5x7xf32>
+}
+
+// tfm.multi_head_attention with kv_heads: packed [(H + 2*Hkv)*D, E]
+// in-projections (self-attention and cross-attention) and separate weights.
+func.func @mha_gqa_packed_self(%x: tensor<2x7x48xf32>, %w: tensor<80x48xf32>,
+                               %b: tensor<80xf32>, %wo: tensor<48x48xf32>,
+                               %bo: tensor<48xf32>) -> tensor<2x7x48xf32> {
+  %0 = tfm.multi_head_attention %x, %x, %x heads(6) kv_heads(2)
+      in_proj(%w : tensor<80x48xf32>) in_bias(%b : tensor<80xf32>)
+      out_proj(%wo : tensor<48x48xf32>) out_bias(%bo : tensor<48xf32>) causal
+      : tensor<2x7x48xf32>, tensor<2x7x48xf32>, tensor<2x7x48xf32> -> tensor<2x7x48xf32>
+  return %0 : tensor<2x7x48xf32>
+}
+
+func.func @mha_gqa_packed_cross(%q: tensor<2x5x48xf32>, %k: tensor<2x9x48xf32>,
+                                %v: tensor<2x9x48xf32>, %keep: tensor<2x9xi1>,
+                                %w: tensor<96x48xf32>, %b: tensor<96xf32>,
+                                %wo: tensor<48x48xf32>, %bo: tensor<48xf32>)
+    -> tensor<2x5x48xf32> {
+  %0 = tfm.multi_head_attention %q, %k, %v heads(6) kv_heads(3)
+      in_proj(%w : tensor<96x48xf32>) in_bias(%b : tensor<96xf32>)
+      out_proj(%wo : tensor<48x48xf32>) out_bias(%bo : tensor<48xf32>)
+      key_padding_mask(%keep : tensor<2x9xi1>)
+      : tensor<2x5x48xf32>, tensor<2x9x48xf32>, tensor<2x9x48xf32> -> tensor<2x5x48xf32>
+  return %0 : tensor<2x5x48xf32>
+}
+
+func.func @mha_mqa_separate(%q: tensor<2x6x64xf32>, %k: tensor<2x8x20xf32>,
+                            %v: tensor<2x8x12xf32>, %wq: tensor<64x64xf32>,
+                            %wk: tensor<16x20xf32>, %wv: tensor<16x12xf32>,
+                            %bq: tensor<64xf32>, %bk: tensor<16xf32>,
+                            %bv: tensor<16xf32>, %wo: tensor<64x64xf32>,
+                            %bo: tensor<64xf32>) -> tensor<2x6x64xf32> {
+  %0 = tfm.multi_head_attention %q, %k, %v heads(4) kv_heads(1)
+      in_proj(%wq, %wk, %wv : tensor<64x64xf32>, tensor<16x20xf32>, tensor<16x12xf32>)
+      in_bias(%bq, %bk, %bv : tensor<64xf32>, tensor<16xf32>, tensor<16xf32>)
+      out_proj(%wo : tensor<64x64xf32>) out_bias(%bo : tensor<64xf32>)
+      : tensor<2x6x64xf32>, tensor<2x8x20xf32>, tensor<2x8x12xf32> -> tensor<2x6x64xf32>
+  return %0 : tensor<2x6x64xf32>
 }

@@ -693,6 +693,71 @@ def mha_separate_weights(rng):
                   run_mha(m, q, k, v), 1e-4)
 
 
+def grouped_mha(rng, entry, embed, heads, kv_heads, sq, skv, kdim=None,
+                vdim=None, packed=True, self_attention=False, keep=None,
+                causal=False):
+    """tfm.multi_head_attention with kv_heads: q/k/v projections (rows q,
+    then k, then v of a packed [(H + 2*Hkv)*D, E] weight, or separate
+    weights [E, E], [Hkv*D, Kdim], [Hkv*D, Vdim]), heads split, attention
+    with repeat_kv, heads merged, output projection."""
+    d = embed // heads
+    kv_embed = kv_heads * d
+    kdim, vdim = kdim or embed, vdim or embed
+    wq, bq = randn(rng, embed, embed, scale=0.2), randn(rng, embed)
+    wk, bk = randn(rng, kv_embed, kdim, scale=0.2), randn(rng, kv_embed)
+    wv, bv = randn(rng, kv_embed, vdim, scale=0.2), randn(rng, kv_embed)
+    wo, bo = randn(rng, embed, embed, scale=0.2), randn(rng, embed)
+    xq = randn(rng, 2, sq, embed)
+    xk = xq if self_attention else randn(rng, 2, skv, kdim)
+    xv = xq if self_attention else randn(rng, 2, skv, vdim)
+
+    def split(x, w, b, n):
+        y = t(x).double() @ t(w).double().T + t(b).double()
+        return y.reshape(x.shape[0], x.shape[1], n, d).transpose(1, 2).numpy()
+
+    q, k, v = split(xq, wq, bq, heads), split(xk, wk, bk, kv_heads), \
+        split(xv, wv, bv, kv_heads)
+    mask = None if keep is None else keep[:, None, None, :]
+    o = t(reference_attention(q, k, v, mask, causal=causal)).double()
+    merged = o.transpose(1, 2).reshape(2, sq, embed)
+    ref = (merged @ t(wo).double().T + t(bo).double()).float().numpy()
+    if packed:
+        weights = [np.concatenate([wq, wk, wv]), np.concatenate([bq, bk, bv])]
+    else:
+        weights = [wq, wk, wv, bq, bk, bv]
+    inputs = [xq] if self_attention else [xq, xk, xv]
+    if keep is not None:
+        inputs.append(keep)
+    # Errors seen: up to 2.4e-6.
+    return Expect(entry, inputs + weights + [wo, bo], ref, 3e-5)
+
+
+@case
+def mha_gqa_packed_self(rng):
+    # E=48, 6 query heads, 2 key/value heads (D=8): one packed [80, 48]
+    # projection for q, k and v; causal.
+    return grouped_mha(rng, "mha_gqa_packed_self", 48, 6, 2, 7, 7,
+                       self_attention=True, causal=True)
+
+
+@case
+def mha_gqa_packed_cross(rng):
+    # Queries and keys/values from different inputs, packed weight, 3
+    # key/value heads, a key padding mask hiding every key of batch 1.
+    keep = np.ones((2, 9), dtype=bool)
+    keep[0, 6:] = False
+    keep[1] = False
+    return grouped_mha(rng, "mha_gqa_packed_cross", 48, 6, 3, 5, 9, keep=keep)
+
+
+@case
+def mha_mqa_separate(rng):
+    # Multi-query: one key/value head, separate weights [64, 64], [16, 20],
+    # [16, 12].
+    return grouped_mha(rng, "mha_mqa_separate", 64, 4, 1, 6, 8, kdim=20,
+                       vdim=12, packed=False)
+
+
 # --------------------------------------------------------------------------
 # A whole encoder layer
 # --------------------------------------------------------------------------
