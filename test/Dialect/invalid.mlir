@@ -67,20 +67,47 @@ func.func @attention_value_batch_mismatch(%q: tensor<2x4x5x16xf32>, %k: tensor<2
 
 // -----
 
-// Head counts of queries and keys differ.
-func.func @attention_heads_mismatch(%q: tensor<2x4x5x16xf32>, %k: tensor<2x2x7x16xf32>, %v: tensor<2x4x7x16xf32>) {
-  // expected-error @+1 {{head count mismatch: queries dimension 1 is 4 but keys dimension 1 is 2}}
-  %0 = tfm.attention %q, %k, %v : tensor<2x4x5x16xf32>, tensor<2x2x7x16xf32>, tensor<2x4x7x16xf32> -> tensor<2x4x5x16xf32>
+// Grouped-query attention: key/value heads must divide the query heads.
+func.func @attention_heads_mismatch(%q: tensor<2x4x5x16xf32>, %k: tensor<2x3x7x16xf32>, %v: tensor<2x3x7x16xf32>) {
+  // expected-error @+1 {{key/value head count 3 (keys dimension 1) does not divide query head count 4 (queries dimension 1)}}
+  %0 = tfm.attention %q, %k, %v : tensor<2x4x5x16xf32>, tensor<2x3x7x16xf32>, tensor<2x3x7x16xf32> -> tensor<2x4x5x16xf32>
   return
 }
 
 // -----
 
-// Head counts of queries and values differ (no implicit grouped-query
-// broadcasting).
+// More key/value heads than query heads.
+func.func @attention_more_kv_heads(%q: tensor<2x2x5x16xf32>, %k: tensor<2x4x7x16xf32>, %v: tensor<2x4x7x16xf32>) {
+  // expected-error @+1 {{key/value head count 4 (keys dimension 1) does not divide query head count 2 (queries dimension 1)}}
+  %0 = tfm.attention %q, %k, %v : tensor<2x2x5x16xf32>, tensor<2x4x7x16xf32>, tensor<2x4x7x16xf32> -> tensor<2x2x5x16xf32>
+  return
+}
+
+// -----
+
+// Keys and values have the same heads, even when both divide the queries'.
 func.func @attention_value_heads_mismatch(%q: tensor<2x4x5x16xf32>, %k: tensor<2x4x7x16xf32>, %v: tensor<2x1x7x16xf32>) {
-  // expected-error @+1 {{head count mismatch: queries dimension 1 is 4 but values dimension 1 is 1}}
+  // expected-error @+1 {{key/value head count mismatch: keys dimension 1 is 4 but values dimension 1 is 1}}
   %0 = tfm.attention %q, %k, %v : tensor<2x4x5x16xf32>, tensor<2x4x7x16xf32>, tensor<2x1x7x16xf32> -> tensor<2x4x5x16xf32>
+  return
+}
+
+// -----
+
+// With a dynamic head count nothing can be grouped: every head count must
+// equal the queries' (at run time for the dynamic ones).
+func.func @attention_dynamic_kv_heads(%q: tensor<2x4x5x16xf32>, %k: tensor<2x?x7x16xf32>, %v: tensor<2x2x7x16xf32>) {
+  // expected-error @+1 {{key/value head count 2 (values dimension 1) must equal query head count 4 (queries dimension 1) when a head count is dynamic (grouped-query attention needs static head counts)}}
+  %0 = tfm.attention %q, %k, %v : tensor<2x4x5x16xf32>, tensor<2x?x7x16xf32>, tensor<2x2x7x16xf32> -> tensor<2x4x5x16xf32>
+  return
+}
+
+// -----
+
+// tfm.attention_weights groups key heads alike.
+func.func @attention_weights_heads(%q: tensor<1x6x5x8xf32>, %k: tensor<1x4x5x8xf32>) {
+  // expected-error @+1 {{key/value head count 4 (keys dimension 1) does not divide query head count 6 (queries dimension 1)}}
+  %0 = tfm.attention_weights %q, %k : tensor<1x6x5x8xf32>, tensor<1x4x5x8xf32> -> tensor<1x6x5x5xf32>
   return
 }
 

@@ -325,3 +325,52 @@ func.func @no_multi_head_attention(%q: tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf3
   %0 = tfm.attention %q, %q, %q : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32> -> tensor<1x2x3x4xf32>
   return %0 : tensor<1x2x3x4xf32>
 }
+
+// -----
+
+// kv_heads (grouped-query attention), self-attention with a packed weight
+// [(H + 2*Hkv)*D, E] = [(4 + 2*2)*4, 16]: one projection to [B, S, 32],
+// sliced into q [0, 16), k [16, 24), v [24, 32); k and v split into 2
+// heads, and tfm.attention reads them grouped (never repeated).
+// CHECK-LABEL: func.func @self_attention_kv_heads
+// CHECK-SAME:    (%[[X:[^:]+]]: tensor<2x5x16xf32>, %[[W:[^:]+]]: tensor<32x16xf32>, %[[B:[^:]+]]: tensor<32xf32>
+// CHECK:         %[[P:.+]] = tfm.linear %[[X]], %[[W]] bias(%[[B]] : tensor<32xf32>) : tensor<2x5x16xf32>, tensor<32x16xf32> -> tensor<2x5x32xf32>
+// CHECK:         %[[PQ:.+]] = tensor.extract_slice %[[P]][0, 0, 0] [2, 5, 16] [1, 1, 1] : tensor<2x5x32xf32> to tensor<2x5x16xf32>
+// CHECK:         tensor.expand_shape %[[PQ]] {{\[}}[0], [1], [2, 3]] output_shape [2, 5, 4, 4]
+// CHECK:         %[[PK:.+]] = tensor.extract_slice %[[P]][0, 0, 16] [2, 5, 8] [1, 1, 1] : tensor<2x5x32xf32> to tensor<2x5x8xf32>
+// CHECK:         tensor.expand_shape %[[PK]] {{\[}}[0], [1], [2, 3]] output_shape [2, 5, 2, 4]
+// CHECK:         %[[PV:.+]] = tensor.extract_slice %[[P]][0, 0, 24] [2, 5, 8] [1, 1, 1] : tensor<2x5x32xf32> to tensor<2x5x8xf32>
+// CHECK:         tensor.expand_shape %[[PV]] {{\[}}[0], [1], [2, 3]] output_shape [2, 5, 2, 4]
+// CHECK:         tfm.attention %{{[^ ]+}}, %{{[^ ]+}}, %{{[^ ]+}} causal :
+// CHECK-SAME:      tensor<2x4x5x4xf32>, tensor<2x2x5x4xf32>, tensor<2x2x5x4xf32> -> tensor<2x4x5x4xf32>
+func.func @self_attention_kv_heads(%x: tensor<2x5x16xf32>, %w: tensor<32x16xf32>, %b: tensor<32xf32>,
+                                   %ow: tensor<16x16xf32>) -> tensor<2x5x16xf32> {
+  %0 = tfm.multi_head_attention %x, %x, %x heads(4) kv_heads(2)
+      in_proj(%w : tensor<32x16xf32>) in_bias(%b : tensor<32xf32>) out_proj(%ow : tensor<16x16xf32>) causal
+      : tensor<2x5x16xf32>, tensor<2x5x16xf32>, tensor<2x5x16xf32> -> tensor<2x5x16xf32>
+  return %0 : tensor<2x5x16xf32>
+}
+
+// -----
+
+// kv_heads with a packed weight for different query and key/value inputs:
+// rows [0, 16), [16, 20), [20, 24) of [(4 + 2*1)*4, 16] (multi-query).
+// CHECK-LABEL: func.func @packed_kv_heads_cross
+// CHECK-SAME:    (%[[Q:[^:]+]]: tensor<2x5x16xf32>, %[[KV:[^:]+]]: tensor<2x7x16xf32>, %[[W:[^:]+]]: tensor<24x16xf32>, %[[B:[^:]+]]: tensor<24xf32>
+// CHECK-DAG:     %[[WQ:.+]] = tensor.extract_slice %[[W]][0, 0] [16, 16] [1, 1] : tensor<24x16xf32> to tensor<16x16xf32>
+// CHECK-DAG:     %[[WK:.+]] = tensor.extract_slice %[[W]][16, 0] [4, 16] [1, 1] : tensor<24x16xf32> to tensor<4x16xf32>
+// CHECK-DAG:     %[[WV:.+]] = tensor.extract_slice %[[W]][20, 0] [4, 16] [1, 1] : tensor<24x16xf32> to tensor<4x16xf32>
+// CHECK-DAG:     %[[BK:.+]] = tensor.extract_slice %[[B]][16] [4] [1] : tensor<24xf32> to tensor<4xf32>
+// CHECK-DAG:     %[[BV:.+]] = tensor.extract_slice %[[B]][20] [4] [1] : tensor<24xf32> to tensor<4xf32>
+// CHECK:         tfm.linear %[[Q]], %[[WQ]]
+// CHECK:         tfm.linear %[[KV]], %[[WK]] bias(%[[BK]] : tensor<4xf32>) : tensor<2x7x16xf32>, tensor<4x16xf32> -> tensor<2x7x4xf32>
+// CHECK:         tfm.linear %[[KV]], %[[WV]] bias(%[[BV]] : tensor<4xf32>) : tensor<2x7x16xf32>, tensor<4x16xf32> -> tensor<2x7x4xf32>
+// CHECK:         tfm.attention
+// CHECK-SAME:      tensor<2x4x5x4xf32>, tensor<2x1x7x4xf32>, tensor<2x1x7x4xf32> -> tensor<2x4x5x4xf32>
+func.func @packed_kv_heads_cross(%q: tensor<2x5x16xf32>, %kv: tensor<2x7x16xf32>, %w: tensor<24x16xf32>,
+                                 %b: tensor<24xf32>, %ow: tensor<16x16xf32>) -> tensor<2x5x16xf32> {
+  %0 = tfm.multi_head_attention %q, %kv, %kv heads(4) kv_heads(1)
+      in_proj(%w : tensor<24x16xf32>) in_bias(%b : tensor<24xf32>) out_proj(%ow : tensor<16x16xf32>)
+      : tensor<2x5x16xf32>, tensor<2x7x16xf32>, tensor<2x7x16xf32> -> tensor<2x5x16xf32>
+  return %0 : tensor<2x5x16xf32>
+}

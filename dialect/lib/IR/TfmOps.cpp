@@ -150,6 +150,47 @@ static Named named(StringRef name, Value v) {
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
+int64_t mlir::tfm::attentionGroupSize(Value query, Value key) {
+  int64_t queryHeads = cast<ShapedType>(query.getType()).getDimSize(1);
+  int64_t keyHeads = cast<ShapedType>(key.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(queryHeads) || ShapedType::isDynamic(keyHeads) ||
+      keyHeads <= 0 || queryHeads % keyHeads != 0)
+    return 1;
+  return queryHeads / keyHeads;
+}
+
+/// Grouped-query attention: the key/value heads (of keys, and values when
+/// given) divide the query heads. A grouping is only known when every head
+/// count is static; with a dynamic one, all are equal (checked at run time
+/// by the lowerings, as any dynamic size that must agree).
+static LogicalResult verifyHeadGroups(Operation *op, ShapeChecker &check,
+                                      Named q, ArrayRef<Named> keyValues) {
+  for (Named kv : keyValues.drop_front())
+    if (failed(check.sameDim("key/value head count", keyValues[0], 1, kv, 1)))
+      return failure();
+  bool anyDynamic = ShapedType::isDynamic(q.dim(1));
+  for (Named kv : keyValues)
+    anyDynamic |= ShapedType::isDynamic(kv.dim(1));
+  for (Named kv : keyValues) {
+    int64_t queryHeads = q.dim(1), heads = kv.dim(1);
+    if (ShapedType::isDynamic(queryHeads) || ShapedType::isDynamic(heads))
+      continue;
+    if (anyDynamic && heads != queryHeads)
+      return op->emitOpError()
+             << "key/value head count " << heads << " (" << kv.name
+             << " dimension 1) must equal query head count " << queryHeads
+             << " (" << q.name
+             << " dimension 1) when a head count is dynamic (grouped-query "
+                "attention needs static head counts)";
+    if (heads == 0 || queryHeads % heads != 0)
+      return op->emitOpError()
+             << "key/value head count " << heads << " (" << kv.name
+             << " dimension 1) does not divide query head count "
+             << queryHeads << " (" << q.name << " dimension 1)";
+  }
+  return success();
+}
+
 /// Checks queries, keys, the scale and the mask shared by tfm.attention and
 /// tfm.attention_weights.
 static LogicalResult verifyScoresOperands(Operation *op, ShapeChecker &check,
@@ -160,7 +201,6 @@ static LogicalResult verifyScoresOperands(Operation *op, ShapeChecker &check,
       return failure();
   if (failed(check.sameElementType(q, k)) ||
       failed(check.sameDim("batch size", q, 0, k, 0)) ||
-      failed(check.sameDim("head count", q, 1, k, 1)) ||
       failed(check.sameDim("head size", q, 3, k, 3)))
     return failure();
   if (scale && !scale.getValue().isFinite())
@@ -187,11 +227,12 @@ LogicalResult AttentionOp::verify() {
   if (failed(
           verifyScoresOperands(*this, check, q, k, getMask(), getScaleAttr())))
     return failure();
+  if (failed(verifyHeadGroups(*this, check, q, {k, v})))
+    return failure();
   for (Named t : {v, r})
     if (failed(check.sameElementType(q, t)))
       return failure();
   if (failed(check.sameDim("batch size", q, 0, v, 0)) ||
-      failed(check.sameDim("head count", q, 1, v, 1)) ||
       failed(check.sameDim("key/value length", k, 2, v, 2)) ||
       failed(check.sameDim("batch size", q, 0, r, 0)) ||
       failed(check.sameDim("head count", q, 1, r, 1)) ||
@@ -208,6 +249,7 @@ LogicalResult AttentionWeightsOp::verify() {
   if (failed(check.rank(r, 4)) ||
       failed(verifyScoresOperands(*this, check, q, k, getMask(),
                                   getScaleAttr())) ||
+      failed(verifyHeadGroups(*this, check, q, {k})) ||
       failed(check.sameElementType(q, r)) ||
       failed(check.sameDim("batch size", q, 0, r, 0)) ||
       failed(check.sameDim("head count", q, 1, r, 1)) ||
@@ -248,6 +290,16 @@ LogicalResult MultiHeadAttentionOp::verify() {
   if (embed % heads != 0)
     return emitOpError() << "head count " << heads
                          << " does not divide embedding size " << embed;
+  int64_t kvHeads = getKeyValueHeads();
+  if (kvHeads <= 0)
+    return emitOpError() << "key/value head count must be positive, got "
+                         << kvHeads;
+  if (heads % kvHeads != 0)
+    return emitOpError() << "key/value head count " << kvHeads
+                         << " does not divide head count " << heads;
+  // Rows of the key and value projections, and of all three packed.
+  int64_t kvEmbed = kvHeads * (embed / heads);
+  int64_t packedRows = embed + 2 * kvEmbed;
 
   // Weights and biases must match exactly: they describe the model.
   auto expectShape = [&](Named t, ArrayRef<int64_t> shape) -> LogicalResult {
@@ -263,7 +315,7 @@ LogicalResult MultiHeadAttentionOp::verify() {
   auto weights = getInProjWeights();
   if (weights.size() == 1) {
     if (failed(expectShape(named("packed in_proj weight", weights[0]),
-                           {3 * embed, embed})) ||
+                           {packedRows, embed})) ||
         failed(check.dimIs("embedding size", k, 2, embed,
                            "with a packed in_proj weight")) ||
         failed(check.dimIs("embedding size", v, 2, embed,
@@ -285,33 +337,36 @@ LogicalResult MultiHeadAttentionOp::verify() {
                << w.name << " must have a static shape, got " << w.type;
       int64_t features =
           ShapedType::isDynamic(input.dim(2)) ? w.dim(1) : input.dim(2);
-      if (failed(expectShape(w, {embed, features})) ||
+      if (failed(expectShape(w, {kvEmbed, features})) ||
           failed(check.sameDim(what, input, 2, w, 1)))
         return failure();
     }
   } else {
-    return emitOpError() << "in_proj takes 1 packed weight [3E, E] or 3 "
-                            "separate weights, got "
-                         << weights.size();
+    return emitOpError() << "in_proj takes 1 packed weight "
+                         << (getNumKvHeads() ? "[(H + 2*Hkv)*D, E]" : "[3E, E]")
+                         << " or 3 separate weights, got " << weights.size();
   }
 
   auto biases = getInProjBiases();
   if (biases.size() == 1) {
     if (failed(
-            expectShape(named("packed in_proj bias", biases[0]), {3 * embed})))
+            expectShape(named("packed in_proj bias", biases[0]), {packedRows})))
       return failure();
   } else if (biases.size() == 3) {
     // A named array: an ArrayRef of a braced list inside the range
     // expression would dangle (stack-use-after-scope).
     const StringRef names[] = {"query in_proj bias", "key in_proj bias",
                                "value in_proj bias"};
-    for (auto [name, bias] : llvm::zip(names, biases))
-      if (failed(expectShape(named(name, bias), {embed})))
+    const int64_t rows[] = {embed, kvEmbed, kvEmbed};
+    for (auto [name, bias, size] : llvm::zip(names, biases, rows))
+      if (failed(expectShape(named(name, bias), {size})))
         return failure();
   } else if (!biases.empty()) {
-    return emitOpError() << "in_bias takes 1 packed bias [3E] or 3 biases [E], "
-                            "got "
-                         << biases.size();
+    return emitOpError() << "in_bias takes 1 packed bias "
+                         << (getNumKvHeads() ? "[(H + 2*Hkv)*D] or 3 biases "
+                                               "[E], [Hkv*D], [Hkv*D]"
+                                             : "[3E] or 3 biases [E]")
+                         << ", got " << biases.size();
   }
 
   if (failed(expectShape(named("out_proj weight", getOutProjWeight()),

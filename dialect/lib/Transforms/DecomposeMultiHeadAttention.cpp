@@ -12,6 +12,10 @@
 // is read as it is whatever E is (rows E and 2E need not fall on a panel
 // boundary). Each output element is the same dot product as before.
 //
+// With kv_heads (grouped-query attention) the key and value projections
+// have Hkv*D rows each and split into Hkv heads; tfm.attention reads them
+// grouped, never repeated.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tfm/IR/TfmOps.h"
@@ -35,13 +39,14 @@ using namespace mlir::tfm;
 
 namespace {
 
-/// Rows [index*rows, (index+1)*rows) of a packed [3E, ...] weight or [3E] bias.
-Value sliceRows(OpBuilder &b, Location loc, Value packed, int64_t index,
+/// Rows [offset, offset + rows) of a packed weight [(H + 2*Hkv)*D, ...] or
+/// bias [(H + 2*Hkv)*D] ([3E, ...] and [3E] without grouped heads).
+Value sliceRows(OpBuilder &b, Location loc, Value packed, int64_t offset,
                 int64_t rows) {
   auto type = cast<RankedTensorType>(packed.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  offsets[0] = b.getIndexAttr(index * rows);
+  offsets[0] = b.getIndexAttr(offset);
   sizes.push_back(b.getIndexAttr(rows));
   for (int64_t d = 1; d < type.getRank(); ++d)
     sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
@@ -184,45 +189,64 @@ Value combineMasks(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return generic.getResult(0);
 }
 
+/// Where the rows of projection `index` (0 = q, 1 = k, 2 = v) start in a
+/// packed in-projection, and how many there are, for `embed` = H*D query
+/// features and `kvEmbed` = Hkv*D key/value features.
+std::pair<int64_t, int64_t> packedRows(int64_t index, int64_t embed,
+                                       int64_t kvEmbed) {
+  if (index == 0)
+    return {0, embed};
+  return {embed + (index - 1) * kvEmbed, kvEmbed};
+}
+
 } // namespace
 
 Value mlir::tfm::projectHeads(OpBuilder &b, Location loc, Value input,
                               Value packedWeight, Value packedBias,
-                              int64_t index, int64_t heads) {
+                              int64_t index, int64_t heads, int64_t kvHeads) {
   auto inType = cast<RankedTensorType>(input.getType());
   int64_t embed = cast<RankedTensorType>(packedWeight.getType()).getDimSize(1);
-  Value weight = sliceRows(b, loc, packedWeight, index, embed);
+  if (kvHeads == 0)
+    kvHeads = heads;
+  auto [offset, rows] =
+      packedRows(index, embed, kvHeads * (embed / heads));
+  Value weight = sliceRows(b, loc, packedWeight, offset, rows);
   Value bias =
-      packedBias ? sliceRows(b, loc, packedBias, index, embed) : Value();
+      packedBias ? sliceRows(b, loc, packedBias, offset, rows) : Value();
   auto outType =
-      RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1), embed},
+      RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1), rows},
                             inType.getElementType());
   Value projected = LinearOp::create(b, loc, outType, input, weight, bias);
-  return splitHeads(b, loc, projected, heads);
+  return splitHeads(b, loc, projected, index == 0 ? heads : kvHeads);
 }
 
 SmallVector<Value, 3> mlir::tfm::projectAllHeads(OpBuilder &b, Location loc,
                                                  Value input,
                                                  Value packedWeight,
                                                  Value packedBias,
-                                                 int64_t heads) {
+                                                 int64_t heads,
+                                                 int64_t kvHeads) {
   auto inType = cast<RankedTensorType>(input.getType());
   int64_t embed = cast<RankedTensorType>(packedWeight.getType()).getDimSize(1);
+  if (kvHeads == 0)
+    kvHeads = heads;
+  int64_t kvEmbed = kvHeads * (embed / heads);
   auto outType = RankedTensorType::get(
-      {inType.getDimSize(0), inType.getDimSize(1), 3 * embed},
+      {inType.getDimSize(0), inType.getDimSize(1), embed + 2 * kvEmbed},
       inType.getElementType());
   Value projected =
       LinearOp::create(b, loc, outType, input, packedWeight, packedBias);
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, projected);
-  sizes[2] = b.getIndexAttr(embed);
   SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
   SmallVector<Value, 3> result;
   for (int64_t i = 0; i < 3; ++i) {
+    auto [offset, rows] = packedRows(i, embed, kvEmbed);
+    sizes[2] = b.getIndexAttr(rows);
     SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                         b.getIndexAttr(i * embed)};
+                                         b.getIndexAttr(offset)};
     Value part = tensor::ExtractSliceOp::create(b, loc, projected, offsets,
                                                 sizes, strides);
-    result.push_back(splitHeads(b, loc, part, heads));
+    result.push_back(splitHeads(b, loc, part, i == 0 ? heads : kvHeads));
   }
   return result;
 }
@@ -237,36 +261,41 @@ Value mlir::tfm::keyPaddingToRank4(OpBuilder &b, Location loc, Value mask) {
 }
 
 namespace {
-/// q, k and v [B, H, S, D] of `op`, each projected with its own weight and
-/// bias (rows of packed ones).
+/// q [B, H, S, D], k and v [B, Hkv, S, D] of `op`, each projected with its
+/// own weight and bias (rows of packed ones).
 std::tuple<Value, Value, Value> projectSeparately(OpBuilder &b,
                                                   MultiHeadAttentionOp op,
-                                                  int64_t embed,
-                                                  int64_t heads) {
+                                                  int64_t embed, int64_t heads,
+                                                  int64_t kvHeads) {
   Location loc = op.getLoc();
   auto inWeights = op.getInProjWeights();
   auto inBiases = op.getInProjBiases();
+  int64_t kvEmbed = kvHeads * (embed / heads);
   SmallVector<Value, 3> weights, biases(3, Value());
-  for (int64_t i = 0; i < 3; ++i)
+  for (int64_t i = 0; i < 3; ++i) {
+    auto [offset, rows] = packedRows(i, embed, kvEmbed);
     weights.push_back(inWeights.size() == 1
-                          ? sliceRows(b, loc, inWeights[0], i, embed)
+                          ? sliceRows(b, loc, inWeights[0], offset, rows)
                           : inWeights[i]);
+  }
   if (!inBiases.empty())
-    for (int64_t i = 0; i < 3; ++i)
+    for (int64_t i = 0; i < 3; ++i) {
+      auto [offset, rows] = packedRows(i, embed, kvEmbed);
       biases[i] = inBiases.size() == 1
-                      ? sliceRows(b, loc, inBiases[0], i, embed)
+                      ? sliceRows(b, loc, inBiases[0], offset, rows)
                       : inBiases[i];
+    }
   Value inputs[] = {op.getQuery(), op.getKey(), op.getValue()};
   SmallVector<Value, 3> projected;
   for (int64_t i = 0; i < 3; ++i) {
     auto inType = cast<RankedTensorType>(inputs[i].getType());
     auto outType = RankedTensorType::get(
-        {inType.getDimSize(0), inType.getDimSize(1), embed},
+        {inType.getDimSize(0), inType.getDimSize(1), i == 0 ? embed : kvEmbed},
         inType.getElementType());
     projected.push_back(splitHeads(
         b, loc,
         LinearOp::create(b, loc, outType, inputs[i], weights[i], biases[i]),
-        heads));
+        i == 0 ? heads : kvHeads));
   }
   return {projected[0], projected[1], projected[2]};
 }
@@ -282,6 +311,7 @@ struct DecomposeMultiHeadAttentionPattern
     Type elt = queryType.getElementType();
     int64_t embed = queryType.getDimSize(2);
     int64_t heads = op.getNumHeads();
+    int64_t kvHeads = op.getKeyValueHeads();
 
     auto inWeights = op.getInProjWeights();
     auto inBiases = op.getInProjBiases();
@@ -290,10 +320,12 @@ struct DecomposeMultiHeadAttentionPattern
         op.getQuery() == op.getKey() && op.getKey() == op.getValue()) {
       SmallVector<Value, 3> qkv =
           projectAllHeads(rewriter, loc, op.getQuery(), inWeights[0],
-                          inBiases.empty() ? Value() : inBiases[0], heads);
+                          inBiases.empty() ? Value() : inBiases[0], heads,
+                          kvHeads);
       q = qkv[0], k = qkv[1], v = qkv[2];
     } else {
-      std::tie(q, k, v) = projectSeparately(rewriter, op, embed, heads);
+      std::tie(q, k, v) =
+          projectSeparately(rewriter, op, embed, heads, kvHeads);
     }
 
     OpFoldResult batch = tensor::getMixedSize(rewriter, loc, op.getQuery(), 0);

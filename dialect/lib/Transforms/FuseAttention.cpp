@@ -91,6 +91,9 @@ public:
     bk = llvm::divideCeil(keyBlock, keyRows) * keyRows;
     auto vType = cast<RankedTensorType>(valueT.getType());
     valueRows = tileRows(vType.getDimSize(3));
+    group = op.getGroupSize();
+    if (bq == kSingleQuery)
+      headsPerRow = rowHeads(group);
     f32 = b.getF32Type();
     vecType = VectorType::get({lanes}, f32);
   }
@@ -102,6 +105,17 @@ public:
   static bool hasStaticDepths(AttentionOp op);
   /// One query per forall iteration, with the depth along lanes.
   static constexpr int64_t kSingleQuery = 1;
+  /// At most this many query heads of a key/value group share one
+  /// single-query iteration (each adds its own copy of the loop body).
+  static constexpr int64_t kMaxRowHeads = 8;
+  /// Query heads that one single-query iteration takes together: the
+  /// largest divisor of `group` up to kMaxRowHeads.
+  static int64_t rowHeads(int64_t group) {
+    for (int64_t n = std::min(group, kMaxRowHeads); n > 1; --n)
+      if (group % n == 0)
+        return n;
+    return 1;
+  }
 
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -164,7 +178,12 @@ private:
   Value applyMask(Value s, Value key, Value clampedKey, int64_t lanesBlock);
   void buildValues(Value k0, Value nk, ArrayRef<Value> alpha);
   void buildRow(ValueRange ivs, Value out);
-  Value maskPenalty(Value row, Value key);
+  Value maskPenalty(Value head, Value row, Value key);
+  /// The key/value head that query head `head` reads: head / group.
+  Value keyValueHead(Value head) {
+    return group == 1 ? head
+                      : Value(arith::DivUIOp::create(b, loc, head, idx(group)));
+  }
   /// Scores plus the mask's penalties, -inf where a penalty is -inf: selected
   /// rather than added, so that a hidden key's score is -inf even where its
   /// key holds NaN or inf.
@@ -184,6 +203,9 @@ private:
   /// f32 lanes per vector (a power of two): 16 with AVX-512, 8 with AVX2.
   int64_t lanes;
   int64_t bq, nv, keyRows, bk = 0, valueRows = 0;
+  /// Query heads per key/value head, and query heads per single-query
+  /// iteration (a divisor of group).
+  int64_t group = 1, headsPerRow = 1;
   Type f32;
   VectorType vecType;
 
@@ -191,13 +213,14 @@ private:
   // values [L, B, H, D] and the new ones [B, H, S, D] instead of k and v.
   Value q, k, v, mask;
   Value pastK, pastV, newK, newV, pastLength;
-  Value batch, heads, sq, skv, depth, valueDepth, valueDepthPadded;
+  Value batch, heads, kvHeads, sq, skv, depth, valueDepth, valueDepthPadded;
   Value causalOffset; // Skv - Sq
   Value scale;
   scf::ForallOp forall;
 
-  // Per forall iteration, set by buildBlock().
-  Value bi, hi, q0, qT, sT, oT;
+  // Per forall iteration, set by buildBlock() (hi the query head, hk its
+  // key/value head).
+  Value bi, hi, hk, q0, qT, sT, oT;
 };
 
 Value FlashBuilder::toBuffer(Value tensor, bool unitInnerStride) {
@@ -230,7 +253,7 @@ void FlashBuilder::checkSizes() {
   // step, [L, B, H, D] for a cache.
   auto checkOperand = [&](Value t, int64_t b, int64_t h, Value d) {
     check(batch, dim(t, b));
-    check(heads, dim(t, h));
+    check(kvHeads, dim(t, h));
     check(d, dim(t, 3));
   };
   if (keyAppend) {
@@ -280,6 +303,10 @@ Value FlashBuilder::build() {
   Value qTensor = op.getQuery();
   batch = dimOf(qTensor, 0);
   heads = dimOf(qTensor, 1);
+  // Grouped heads are static (the verifier requires it).
+  kvHeads = group == 1 ? heads : idx(cast<RankedTensorType>(qTensor.getType())
+                                         .getDimSize(1) /
+                                     group);
   sq = dimOf(qTensor, 2);
   depth = dimOf(qTensor, 3);
   if (keyAppend) {
@@ -323,7 +350,10 @@ Value FlashBuilder::build() {
   Value out = memref::AllocOp::create(b, loc, outType, dynSizes,
                                       b.getI64IntegerAttr(64));
 
-  SmallVector<OpFoldResult> ubs = {batch, heads, ceilDiv(sq, idx(bq))};
+  // A single-query iteration takes headsPerRow query heads of one group.
+  Value headSteps =
+      headsPerRow == 1 ? heads : idx(*getConstantIntValue(heads) / headsPerRow);
+  SmallVector<OpFoldResult> ubs = {batch, headSteps, ceilDiv(sq, idx(bq))};
   forall = scf::ForallOp::create(b, loc, ubs, ValueRange(), std::nullopt);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -341,6 +371,7 @@ Value FlashBuilder::build() {
 void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
   bi = ivs[0];
   hi = ivs[1];
+  hk = keyValueHead(hi);
   q0 = mul(ivs[2], idx(bq));
   Value nq = minIdx(idx(bq), sub(sq, q0));
   Value c0 = idx(0), c1 = idx(1);
@@ -511,10 +542,10 @@ bool FlashBuilder::hasStaticDepths(AttentionOp op) {
 /// The value the mask operand adds to the score of (row, key): the float
 /// mask, or 0 / -inf for a boolean one. The mask broadcasts to
 /// [B, H, Sq, Skv] with trailing alignment.
-Value FlashBuilder::maskPenalty(Value row, Value key) {
+Value FlashBuilder::maskPenalty(Value head, Value row, Value key) {
   auto maskType = cast<MemRefType>(mask.getType());
   int64_t rank = maskType.getRank();
-  Value full[] = {bi, hi, row, key};
+  Value full[] = {bi, head, row, key};
   SmallVector<Value> indices;
   for (int64_t i = 0; i < rank; ++i)
     indices.push_back(maskType.getDimSize(i) == 1 ? idx(0)
@@ -564,11 +595,21 @@ Value FlashBuilder::sumLanesOfEach(ArrayRef<Value> vectors) {
 /// One query row: q·scale in ceil(D/lanes) vectors; per block of `lanes`
 /// keys, the scores as one vector (a dot product per key, summed across
 /// lanes for all those keys at once by sumLanesOfEach), one online-softmax
-/// step, and O += p·V as ceil(Dv/lanes) vectors. Keys past the end or hidden by the
-/// causal flag score -inf; a row that sees no key gets zeros.
+/// step, and O += p·V as ceil(Dv/lanes) vectors. Keys past the end or hidden
+/// by the causal flag score -inf; a row that sees no key gets zeros.
+///
+/// With grouped-query attention an iteration takes headsPerRow query heads
+/// that share a key/value head: per block of keys, one head after the other
+/// runs the same step against the block's rows of K and V, which the first
+/// head brings into the L1 cache and the others read there, so the cache
+/// or K/V tensors stream from memory once per group instead of once per
+/// query head. Their softmax states and scaled queries live in small stack
+/// buffers, loaded and stored once per block of keys.
 void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   bi = ivs[0];
-  hi = ivs[1];
+  bool grouped = headsPerRow > 1;
+  hi = grouped ? mul(ivs[1], idx(headsPerRow)) : ivs[1];
+  hk = keyValueHead(hi);
   Value row = ivs[2];
   Value c0 = idx(0), c1 = idx(1);
   // D and Dv in chunks of lanes, the last one masked where they are not
@@ -585,11 +626,47 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
   auto reassoc = arith::FastMathFlags::reassoc;
 
   Value scaleVec = vector::BroadcastOp::create(b, loc, vecType, scale);
+  auto loadQuery = [&](Value head) {
+    SmallVector<Value> qv;
+    for (int64_t c = 0; c < dq; ++c)
+      qv.push_back(arith::MulFOp::create(
+          b, loc, loadChunk(q, {bi, head, row, idx(c * lanes)}, c, depthQK),
+          scaleVec));
+    return qv;
+  };
   SmallVector<Value> qv;
-  for (int64_t c = 0; c < dq; ++c)
-    qv.push_back(arith::MulFOp::create(
-        b, loc, loadChunk(q, {bi, hi, row, idx(c * lanes)}, c, depthQK),
-        scaleVec));
+  // Grouped: per head of the iteration, the scaled query, the running
+  // maximum and sum, and the O accumulator.
+  Value qBuf, mBuf, lBuf, oBuf;
+  auto stackBuffer = [&](ArrayRef<int64_t> shape) -> Value {
+    return memref::AllocaOp::create(b, loc, MemRefType::get(shape, f32),
+                                    ValueRange{}, ValueRange{},
+                                    b.getI64IntegerAttr(64));
+  };
+  auto forEachHead = [&](function_ref<void(Value g)> body) {
+    scf::ForOp::create(b, loc, c0, idx(headsPerRow), c1, ValueRange{},
+                       [&](OpBuilder &, Location, Value g, ValueRange) {
+                         body(g);
+                         scf::YieldOp::create(b, loc);
+                       });
+  };
+  if (!grouped) {
+    qv = loadQuery(hi);
+  } else {
+    qBuf = stackBuffer({headsPerRow, dq * lanes});
+    mBuf = stackBuffer({headsPerRow});
+    lBuf = stackBuffer({headsPerRow});
+    oBuf = stackBuffer({headsPerRow, dv * lanes});
+    forEachHead([&](Value g) {
+      SmallVector<Value> chunks = loadQuery(add(hi, g));
+      for (int64_t c = 0; c < dq; ++c)
+        storeVec(chunks[c], qBuf, {g, idx(c * lanes)});
+      memref::StoreOp::create(b, loc, scalar(-inf), mBuf, ValueRange{g});
+      memref::StoreOp::create(b, loc, scalar(0.0), lBuf, ValueRange{g});
+      for (int64_t c = 0; c < dv; ++c)
+        storeVec(splat(0.0), oBuf, {g, idx(c * lanes)});
+    });
+  }
 
   // The row sees keys [0, kvEnd).
   Value kvEnd = skv;
@@ -604,9 +681,77 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
                                          llvm::seq<int32_t>(0, lanes)))));
   using RowLoad = function_ref<Value(Value key, int64_t chunk)>;
 
-  // Keys [begin, end) in blocks of lanes, rows read by loadK and loadV
-  // (from a key index clamped to lastRow); returns the softmax state (max,
-  // sum, O vectors) after them.
+  // The keys [k0, k0 + lanes) (rows read by loadK and loadV from a key
+  // index clamped to lastRow, hidden at or past the key whose index is in
+  // the lanes of end32) for the query `qv` of query head `head`: the
+  // softmax state (max, sum, O vectors) after `state`.
+  auto step = [&](Value k0, Value lastRow, Value end32, RowLoad loadK,
+                  RowLoad loadV, ArrayRef<Value> qv, Value head,
+                  ValueRange state) {
+    SmallVector<Value> keys, products;
+    for (int64_t r = 0; r < lanes; ++r) {
+      keys.push_back(minIdx(add(k0, idx(r)), lastRow));
+      Value acc = splat(0.0);
+      for (int64_t c = 0; c < dq; ++c)
+        acc = vector::FMAOp::create(b, loc, loadK(keys[r], c), qv[c], acc);
+      products.push_back(acc);
+    }
+    Value scores = sumLanesOfEach(products);
+    if (mask) {
+      Value penalties = splat(0.0);
+      for (int64_t r = 0; r < lanes; ++r)
+        penalties = vector::InsertOp::create(
+            b, loc, maskPenalty(head, row, keys[r]), penalties,
+            ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
+      scores = addPenalties(scores, penalties);
+    }
+    // Keys at or past `end` (the end, or the causal limit) are hidden.
+    Value k032 = vector::BroadcastOp::create(
+        b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, k0));
+    Value lanesKeys = arith::AddIOp::create(b, loc, k032, laneIds);
+    Value visible = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                          lanesKeys, end32);
+    scores = arith::SelectOp::create(b, loc, visible, scores, splat(-inf));
+
+    // Online softmax; while nothing is visible the maximum stays -inf
+    // and exponents are taken against 0, so nothing becomes NaN.
+    Value blockMax = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::MAXNUMF, scores);
+    Value m = arith::MaxNumFOp::create(b, loc, state[0], blockMax);
+    Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m,
+                                       scalar(-inf));
+    Value base = arith::SelectOp::create(b, loc, none, scalar(0.0), m);
+    Value alpha = math::ExpOp::create(
+        b, loc, arith::SubFOp::create(b, loc, state[0], base));
+    Value p = math::ExpOp::create(
+        b, loc,
+        arith::SubFOp::create(
+            b, loc, scores,
+            vector::BroadcastOp::create(b, loc, vecType, base)));
+    Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            p, Value(), reassoc);
+    Value l = arith::AddFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, state[1], alpha), sum);
+
+    SmallVector<Value> next = {m, l};
+    Value alphaVec = vector::BroadcastOp::create(b, loc, vecType, alpha);
+    for (int64_t c = 0; c < dv; ++c)
+      next.push_back(arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
+    // Hidden keys have p = 0 and read a row of V that may hold
+    // anything (a cache slot nobody wrote, a clamped row): skipped.
+    for (int64_t r = 0; r < lanes; ++r) {
+      Value pr = vector::BroadcastOp::create(
+          b, loc, vecType,
+          vector::ExtractOp::create(b, loc, p,
+                                    ArrayRef<OpFoldResult>{b.getIndexAttr(r)}));
+      for (int64_t c = 0; c < dv; ++c)
+        next[2 + c] = fmaUnlessHidden(pr, loadV(keys[r], c), next[2 + c]);
+    }
+    return next;
+  };
+
+  // Keys [begin, end) in blocks of lanes (see `step`); returns the softmax
+  // state after them, or, grouped, updates the heads' buffers.
   auto walkKeys = [&](Value begin, Value end, Value lastRow, RowLoad loadK,
                       RowLoad loadV, ValueRange init) {
     Value count = arith::MaxSIOp::create(b, loc, sub(end, begin), c0);
@@ -616,87 +761,48 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
         b, loc, c0, ceilDiv(count, idx(lanes)), c1, init,
         [&](OpBuilder &, Location, Value kb, ValueRange state) {
           Value k0 = add(begin, mul(kb, idx(lanes)));
-          SmallVector<Value> keys, products;
-          for (int64_t r = 0; r < lanes; ++r) {
-            keys.push_back(minIdx(add(k0, idx(r)), lastRow));
-            Value acc = splat(0.0);
+          if (!grouped) {
+            scf::YieldOp::create(
+                b, loc, step(k0, lastRow, end32, loadK, loadV, qv, hi, state));
+            return;
+          }
+          forEachHead([&](Value g) {
+            SmallVector<Value> headQuery, headState = {
+                memref::LoadOp::create(b, loc, mBuf, ValueRange{g}),
+                memref::LoadOp::create(b, loc, lBuf, ValueRange{g})};
             for (int64_t c = 0; c < dq; ++c)
-              acc =
-                  vector::FMAOp::create(b, loc, loadK(keys[r], c), qv[c], acc);
-            products.push_back(acc);
-          }
-          Value scores = sumLanesOfEach(products);
-          if (mask) {
-            Value penalties = splat(0.0);
-            for (int64_t r = 0; r < lanes; ++r)
-              penalties = vector::InsertOp::create(
-                  b, loc, maskPenalty(row, keys[r]), penalties,
-                  ArrayRef<OpFoldResult>{b.getIndexAttr(r)});
-            scores = addPenalties(scores, penalties);
-          }
-          // Keys at or past `end` (the end, or the causal limit) are hidden.
-          Value k032 = vector::BroadcastOp::create(
-              b, loc, i32Vec, arith::IndexCastOp::create(b, loc, i32, k0));
-          Value lanesKeys = arith::AddIOp::create(b, loc, k032, laneIds);
-          Value visible = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::slt, lanesKeys, end32);
-          scores =
-              arith::SelectOp::create(b, loc, visible, scores, splat(-inf));
-
-          // Online softmax; while nothing is visible the maximum stays -inf
-          // and exponents are taken against 0, so nothing becomes NaN.
-          Value blockMax = vector::ReductionOp::create(
-              b, loc, vector::CombiningKind::MAXNUMF, scores);
-          Value m = arith::MaxNumFOp::create(b, loc, state[0], blockMax);
-          Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                             m, scalar(-inf));
-          Value base = arith::SelectOp::create(b, loc, none, scalar(0.0), m);
-          Value alpha = math::ExpOp::create(
-              b, loc, arith::SubFOp::create(b, loc, state[0], base));
-          Value p = math::ExpOp::create(
-              b, loc,
-              arith::SubFOp::create(
-                  b, loc, scores,
-                  vector::BroadcastOp::create(b, loc, vecType, base)));
-          Value sum = vector::ReductionOp::create(
-              b, loc, vector::CombiningKind::ADD, p, Value(), reassoc);
-          Value l = arith::AddFOp::create(
-              b, loc, arith::MulFOp::create(b, loc, state[1], alpha), sum);
-
-          SmallVector<Value> next = {m, l};
-          Value alphaVec = vector::BroadcastOp::create(b, loc, vecType, alpha);
-          for (int64_t c = 0; c < dv; ++c)
-            next.push_back(
-                arith::MulFOp::create(b, loc, state[2 + c], alphaVec));
-          // Hidden keys have p = 0 and read a row of V that may hold
-          // anything (a cache slot nobody wrote, a clamped row): skipped.
-          for (int64_t r = 0; r < lanes; ++r) {
-            Value pr = vector::BroadcastOp::create(
-                b, loc, vecType,
-                vector::ExtractOp::create(
-                    b, loc, p, ArrayRef<OpFoldResult>{b.getIndexAttr(r)}));
+              headQuery.push_back(loadVec(qBuf, {g, idx(c * lanes)}));
             for (int64_t c = 0; c < dv; ++c)
-              next[2 + c] = fmaUnlessHidden(pr, loadV(keys[r], c), next[2 + c]);
-          }
-          scf::YieldOp::create(b, loc, next);
+              headState.push_back(loadVec(oBuf, {g, idx(c * lanes)}));
+            SmallVector<Value> next = step(k0, lastRow, end32, loadK, loadV,
+                                           headQuery, add(hi, g), headState);
+            memref::StoreOp::create(b, loc, next[0], mBuf, ValueRange{g});
+            memref::StoreOp::create(b, loc, next[1], lBuf, ValueRange{g});
+            for (int64_t c = 0; c < dv; ++c)
+              storeVec(next[2 + c], oBuf, {g, idx(c * lanes)});
+          });
+          scf::YieldOp::create(b, loc);
         });
     return SmallVector<Value>(loop.getResults());
   };
 
-  SmallVector<Value> init = {scalar(-inf), scalar(0.0)};
-  init.append(dv, splat(0.0));
+  SmallVector<Value> init;
+  if (!grouped) {
+    init = {scalar(-inf), scalar(0.0)};
+    init.append(dv, splat(0.0));
+  }
   SmallVector<Value> state;
   if (keyAppend) {
     // The cached positions [0, L) from the caches [L, B, H, D], then the new
     // ones [L, Skv) from the steps [B, H, S, D]: no concatenated copy.
     auto fromCache = [&](Value cache, int64_t depth) {
       return [&, cache, depth](Value key, int64_t c) {
-        return loadChunk(cache, {key, bi, hi, idx(c * lanes)}, c, depth);
+        return loadChunk(cache, {key, bi, hk, idx(c * lanes)}, c, depth);
       };
     };
     auto fromStep = [&](Value step, int64_t depth) {
       return [&, step, depth](Value key, int64_t c) {
-        return loadChunk(step, {bi, hi, sub(key, pastLength), idx(c * lanes)},
+        return loadChunk(step, {bi, hk, sub(key, pastLength), idx(c * lanes)},
                          c, depth);
       };
     };
@@ -709,25 +815,35 @@ void FlashBuilder::buildRow(ValueRange ivs, Value out) {
         walkKeys(pastLength, kvEnd, sub(skv, c1), newKeys, newValues, state);
   } else {
     auto keys = [&](Value key, int64_t c) {
-      return loadChunk(k, {bi, hi, key, idx(c * lanes)}, c, depthQK);
+      return loadChunk(k, {bi, hk, key, idx(c * lanes)}, c, depthQK);
     };
     auto values = [&](Value key, int64_t c) {
-      return loadChunk(v, {bi, hi, key, idx(c * lanes)}, c, depthV);
+      return loadChunk(v, {bi, hk, key, idx(c * lanes)}, c, depthV);
     };
     state = walkKeys(c0, kvEnd, sub(skv, c1), keys, values, init);
   }
 
   // O / l, or 0 for a row that saw no key.
-  Value l = state[1];
-  Value positive =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, scalar(0.0));
-  Value inv = arith::SelectOp::create(
-      b, loc, positive, arith::DivFOp::create(b, loc, scalar(1.0), l),
-      scalar(0.0));
-  Value invVec = vector::BroadcastOp::create(b, loc, vecType, inv);
-  for (int64_t c = 0; c < dv; ++c)
-    storeChunk(arith::MulFOp::create(b, loc, state[2 + c], invVec), out,
-               {bi, hi, row, idx(c * lanes)}, c, depthV);
+  auto finish = [&](Value head, Value l, ArrayRef<Value> o) {
+    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                           l, scalar(0.0));
+    Value inv = arith::SelectOp::create(
+        b, loc, positive, arith::DivFOp::create(b, loc, scalar(1.0), l),
+        scalar(0.0));
+    Value invVec = vector::BroadcastOp::create(b, loc, vecType, inv);
+    for (int64_t c = 0; c < dv; ++c)
+      storeChunk(arith::MulFOp::create(b, loc, o[c], invVec), out,
+                 {bi, head, row, idx(c * lanes)}, c, depthV);
+  };
+  if (!grouped)
+    return finish(hi, state[1], ArrayRef<Value>(state).drop_front(2));
+  forEachHead([&](Value g) {
+    Value l = memref::LoadOp::create(b, loc, lBuf, ValueRange{g});
+    SmallVector<Value> o;
+    for (int64_t c = 0; c < dv; ++c)
+      o.push_back(loadVec(oBuf, {g, idx(c * lanes)}));
+    finish(add(hi, g), l, o);
+  });
 }
 
 /// Sᵀ rows [0, nk) of the key block at k0 into sT, keyRows keys at a time
@@ -757,7 +873,7 @@ SmallVector<Value> FlashBuilder::buildScores(bool masked, Value k0, Value nk) {
                 qv.push_back(loadVec(qT, {d, idx(c * lanes)}));
               for (int64_t r = 0; r < keyRows; ++r) {
                 Value x = memref::LoadOp::create(
-                    b, loc, k, ValueRange{bi, hi, clamped[r], d});
+                    b, loc, k, ValueRange{bi, hk, clamped[r], d});
                 Value xs = vector::BroadcastOp::create(b, loc, vecType, x);
                 for (int64_t c = 0; c < nv; ++c)
                   next.push_back(vector::FMAOp::create(b, loc, xs, qv[c],
@@ -895,7 +1011,7 @@ void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
                 pv.push_back(loadVec(sT, {j, idx(c * lanes)}));
               for (int64_t r = 0; r < valueRows; ++r) {
                 Value x = memref::LoadOp::create(
-                    b, loc, v, ValueRange{bi, hi, key, columns[r]});
+                    b, loc, v, ValueRange{bi, hk, key, columns[r]});
                 Value xs = vector::BroadcastOp::create(b, loc, vecType, x);
                 for (int64_t c = 0; c < nv; ++c)
                   next.push_back(

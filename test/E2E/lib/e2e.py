@@ -379,17 +379,34 @@ def padding_mask_lengths(rng):
 # Attention
 # --------------------------------------------------------------------------
 
+def repeat_kv(x, query_heads):
+    """Hugging Face's repeat_kv: keys or values [B, Hkv, S, D] as
+    [B, H, S, D], query head h reading key/value head h // (H / Hkv)."""
+    b, kv_heads, s, d = x.shape
+    n_rep = query_heads // kv_heads
+    if n_rep == 1:
+        return x
+    x = x[:, :, None, :, :].expand(b, kv_heads, n_rep, s, d)
+    return x.reshape(b, kv_heads * n_rep, s, d)
+
+
 def reference_additive(q, k, v, bias, scale):
-    """softmax(QKᵀ·scale + bias)·V with zeros for rows that are all -inf."""
+    """softmax(QKᵀ·scale + bias)·V with zeros for rows that are all -inf
+    (keys and values with fewer heads are repeated as repeat_kv does)."""
     qd, kd, vd = t(q).double(), t(k).double(), t(v).double()
+    kd, vd = repeat_kv(kd, qd.shape[1]), repeat_kv(vd, qd.shape[1])
     scores = qd @ kd.transpose(-1, -2) * scale + t(bias).double()
     probs = torch.softmax(scores, -1).nan_to_num(0.0)
     return (probs @ vd).float().numpy()
 
 
-def reference_attention(q, k, v, keep=None, causal=False, scale=None):
-    """softmax(QKᵀ·scale + mask)·V with zeros for fully masked rows."""
+def reference_attention(q, k, v, keep=None, causal=False, scale=None,
+                        weights=False):
+    """softmax(QKᵀ·scale + mask)·V with zeros for fully masked rows (or the
+    probabilities alone with `weights`); keys and values with fewer heads
+    are repeated as repeat_kv does."""
     q, k, v = t(q).double(), t(k).double(), t(v).double()
+    k, v = repeat_kv(k, q.shape[1]), repeat_kv(v, q.shape[1])
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = q @ k.transpose(-1, -2) * scale
     sq, skv = q.shape[-2], k.shape[-2]
@@ -401,6 +418,8 @@ def reference_attention(q, k, v, keep=None, causal=False, scale=None):
             [[j <= i + skv - sq for j in range(skv)] for i in range(sq)])
     scores = scores.masked_fill(~visible, float("-inf"))
     probs = torch.softmax(scores, -1).nan_to_num(0.0)
+    if weights:
+        return probs.float().numpy()
     return (probs @ v).float().numpy()
 
 
@@ -531,18 +550,20 @@ def hide_columns(keep, skv):
         keep[..., j] = False
 
 
-def rows(rng, b, sq, skv, hidden=None, entry="fused_rows", d=32, dv=48):
+def rows(rng, b, sq, skv, hidden=None, entry="fused_rows", d=32, dv=48,
+         heads=3, kv_heads=3, tol=1e-4):
     """fused_rows: D=32, Dv=48 (fused_rows_odd: 20 and 36), an i1 mask
     [B, 1, Sq, Skv] that hides keep[hidden] entirely and a few whole key
-    columns, causal."""
-    q, k, v = randn(rng, b, 3, sq, d), randn(rng, b, 3, skv, d), randn(rng, b, 3, skv, dv)
+    columns, causal; 3 query and key/value heads unless given."""
+    q = randn(rng, b, heads, sq, d)
+    k, v = randn(rng, b, kv_heads, skv, d), randn(rng, b, kv_heads, skv, dv)
     keep = rng.random((b, 1, sq, skv)) > 0.3
     if hidden is not None:
         keep[hidden] = False
     hide_columns(keep, skv)
     ref = reference_attention(q, k, v, keep, causal=True)
     keys = hidden_keys(keep)
-    return Expect(entry, [q, k, v, keep], ref, 1e-4,
+    return Expect(entry, [q, k, v, keep], ref, tol,
                   hidden={1: keys, 2: keys})
 
 
@@ -574,11 +595,13 @@ def fused_rows_additive(rng):
 # Keys and values appended to caches [L, B, H, D] (tfm.kv_cache_append):
 # the single-query loop reads the caches and the new steps in place.
 
-def cached(rng, l, s, sq, hidden=None, entry="fused_cached", d=32, dv=48):
-    """fused_cached: D=32, Dv=48 (fused_cached_odd: 40 and 8)."""
-    q = randn(rng, 2, 3, sq, d)
-    pk, pv = randn(rng, l, 2, 3, d), randn(rng, l, 2, 3, dv)
-    nk, nv = randn(rng, 2, 3, s, d), randn(rng, 2, 3, s, dv)
+def cached(rng, l, s, sq, hidden=None, entry="fused_cached", d=32, dv=48,
+           heads=3, kv_heads=3, tol=1e-4):
+    """fused_cached: D=32, Dv=48 (fused_cached_odd: 40 and 8); 3 query and
+    key/value heads unless given (the caches hold the key/value heads)."""
+    q = randn(rng, 2, heads, sq, d)
+    pk, pv = randn(rng, l, 2, kv_heads, d), randn(rng, l, 2, kv_heads, dv)
+    nk, nv = randn(rng, 2, kv_heads, s, d), randn(rng, 2, kv_heads, s, dv)
     keep = rng.random((2, 1, 1, l + s)) > 0.25
     if hidden is not None:
         keep[hidden] = False
@@ -590,7 +613,7 @@ def cached(rng, l, s, sq, hidden=None, entry="fused_cached", d=32, dv=48):
     keys = hidden_keys(keep)  # [B, 1, L + S, 1]
     past = keys[:, 0, :l, 0].T[:, :, None, None]
     new = keys[:, :, l:]
-    return Expect(entry, [q, pk, nk, pv, nv, keep], ref, 1e-4,
+    return Expect(entry, [q, pk, nk, pv, nv, keep], ref, tol,
                   hidden={1: past, 2: new, 3: past, 4: new})
 
 
@@ -634,6 +657,127 @@ def fused_cached_odd_step(rng):
 @case
 def fused_cached_odd_many(rng):
     return cached(rng, 9, 20, 20, entry="fused_cached_odd", d=40, dv=8)
+
+
+# Grouped-query and multi-query attention: keys and values with fewer heads
+# than the queries (query head h reads key/value head h // (H / Hkv), as
+# repeat_kv), through the plain lowering (-O0/-O1) and the fused one: the
+# single-query loop taking the query heads of a group together, query
+# blocks, caches. Errors seen: up to 1.2e-6 (weights 1.8e-7), so the
+# tolerances are 1e-5 (2e-6).
+
+@case
+def gqa_rows_decode(rng):
+    # Hq=8, Hkv=2, D=64: one query per sequence; batch 1 sees no key.
+    return rows(rng, 2, 1, 77, hidden=1, entry="gqa_rows", d=64, dv=64,
+                heads=8, kv_heads=2, tol=1e-5)
+
+
+@case
+def gqa_rows_few(rng):
+    return rows(rng, 2, 5, 37, hidden=(0, 0, 2), entry="gqa_rows", d=64,
+                dv=64, heads=8, kv_heads=2, tol=1e-5)
+
+
+@case
+def gqa_rows_many(rng):
+    return rows(rng, 1, 40, 50, entry="gqa_rows", d=64, dv=64, heads=8,
+                kv_heads=2, tol=1e-5)
+
+
+@case
+def gqa9_rows_decode(rng):
+    # Hq=9, Hkv=3 (groups of 3), D=64.
+    return rows(rng, 2, 1, 77, hidden=1, entry="gqa9_rows", d=64, dv=64,
+                heads=9, kv_heads=3, tol=1e-5)
+
+
+@case
+def gqa9_rows_many(rng):
+    return rows(rng, 2, 33, 50, entry="gqa9_rows", d=64, dv=64, heads=9,
+                kv_heads=3, tol=1e-5)
+
+
+@case
+def mqa_rows_decode(rng):
+    # Multi-query: 16 query heads, one key/value head, D=80 (a group larger
+    # than one single-query iteration takes).
+    return rows(rng, 2, 1, 45, hidden=1, entry="mqa_rows", d=80, dv=80,
+                heads=16, kv_heads=1, tol=1e-5)
+
+
+@case
+def mqa_rows_few(rng):
+    return rows(rng, 2, 3, 21, hidden=(1, 0, 1), entry="mqa_rows", d=80,
+                dv=80, heads=16, kv_heads=1, tol=1e-5)
+
+
+@case
+def mqa_rows_many(rng):
+    return rows(rng, 1, 20, 30, entry="mqa_rows", d=80, dv=80, heads=16,
+                kv_heads=1, tol=1e-5)
+
+
+@case
+def gqa_cached_step(rng):
+    # Caches [L, B, 2, 48] for 8 query heads: one new position after 45.
+    return cached(rng, 45, 1, 1, hidden=1, entry="gqa_cached", d=48, dv=48,
+                  heads=8, kv_heads=2, tol=1e-5)
+
+
+@case
+def gqa_cached_few(rng):
+    return cached(rng, 20, 3, 3, entry="gqa_cached", d=48, dv=48, heads=8,
+                  kv_heads=2, tol=1e-5)
+
+
+@case
+def gqa_cached_many(rng):
+    return cached(rng, 9, 20, 20, entry="gqa_cached", d=48, dv=48, heads=8,
+                  kv_heads=2, tol=1e-5)
+
+
+@case
+def mqa_cached_step(rng):
+    return cached(rng, 30, 1, 1, hidden=0, entry="mqa_cached", d=64, dv=64,
+                  heads=4, kv_heads=1, tol=1e-5)
+
+
+def grouped_head_mask(rng, entry, sq, skv):
+    """Hq=6, Hkv=2, D=48 with an additive mask [B, Hq, Sq, Skv] that differs
+    per query head: a query head's row hidden entirely, keys hidden from
+    every query head of one group only."""
+    b, heads, kv_heads, d = 2, 6, 2, 48
+    q = randn(rng, b, heads, sq, d)
+    k, v = randn(rng, b, kv_heads, skv, d), randn(rng, b, kv_heads, skv, d)
+    bias = randn(rng, b, heads, sq, skv)
+    bias[rng.random(bias.shape) > 0.7] = -np.inf
+    bias[1, 4, sq - 1, :] = -np.inf
+    bias[0, 3:, :, [1, skv - 2]] = -np.inf  # hidden from group 1 only
+    bias[:, :, :, skv // 2] = -np.inf
+    hidden = np.isneginf(bias).all(axis=2)  # [B, Hq, Skv]
+    keys = hidden.reshape(b, kv_heads, heads // kv_heads, skv).all(axis=2)
+    keys = keys[..., None]  # [B, Hkv, Skv, 1]
+    return Expect(entry, [q, k, v, bias],
+                  reference_additive(q, k, v, bias, 0.125), 1e-5,
+                  hidden={1: keys, 2: keys})
+
+
+@case
+def gqa_head_mask_rows(rng):
+    return grouped_head_mask(rng, "gqa_head_mask_rows", 3, 21)
+
+
+@case
+def gqa_head_mask_block(rng):
+    return grouped_head_mask(rng, "gqa_head_mask_block", 37, 40)
+
+
+@case
+def gqa_weights(rng):
+    q, k = randn(rng, 2, 8, 5, 48), randn(rng, 2, 2, 7, 48)
+    ref = reference_attention(q, k, k, causal=True, weights=True)
+    return Expect("gqa_weights", [q, k], ref, 2e-6)
 
 
 def mha_module(rng, embed, heads, kdim=None, vdim=None):
@@ -715,6 +859,71 @@ def mha_separate_weights(rng):
     weights = [w.detach().numpy() for w in weights]
     return Expect("mha_separate_weights", [q, k, v] + weights,
                   run_mha(m, q, k, v), 1e-4)
+
+
+def grouped_mha(rng, entry, embed, heads, kv_heads, sq, skv, kdim=None,
+                vdim=None, packed=True, self_attention=False, keep=None,
+                causal=False):
+    """tfm.multi_head_attention with kv_heads: q/k/v projections (rows q,
+    then k, then v of a packed [(H + 2*Hkv)*D, E] weight, or separate
+    weights [E, E], [Hkv*D, Kdim], [Hkv*D, Vdim]), heads split, attention
+    with repeat_kv, heads merged, output projection."""
+    d = embed // heads
+    kv_embed = kv_heads * d
+    kdim, vdim = kdim or embed, vdim or embed
+    wq, bq = randn(rng, embed, embed, scale=0.2), randn(rng, embed)
+    wk, bk = randn(rng, kv_embed, kdim, scale=0.2), randn(rng, kv_embed)
+    wv, bv = randn(rng, kv_embed, vdim, scale=0.2), randn(rng, kv_embed)
+    wo, bo = randn(rng, embed, embed, scale=0.2), randn(rng, embed)
+    xq = randn(rng, 2, sq, embed)
+    xk = xq if self_attention else randn(rng, 2, skv, kdim)
+    xv = xq if self_attention else randn(rng, 2, skv, vdim)
+
+    def split(x, w, b, n):
+        y = t(x).double() @ t(w).double().T + t(b).double()
+        return y.reshape(x.shape[0], x.shape[1], n, d).transpose(1, 2).numpy()
+
+    q, k, v = split(xq, wq, bq, heads), split(xk, wk, bk, kv_heads), \
+        split(xv, wv, bv, kv_heads)
+    mask = None if keep is None else keep[:, None, None, :]
+    o = t(reference_attention(q, k, v, mask, causal=causal)).double()
+    merged = o.transpose(1, 2).reshape(2, sq, embed)
+    ref = (merged @ t(wo).double().T + t(bo).double()).float().numpy()
+    if packed:
+        weights = [np.concatenate([wq, wk, wv]), np.concatenate([bq, bk, bv])]
+    else:
+        weights = [wq, wk, wv, bq, bk, bv]
+    inputs = [xq] if self_attention else [xq, xk, xv]
+    if keep is not None:
+        inputs.append(keep)
+    # Errors seen: up to 2.4e-6.
+    return Expect(entry, inputs + weights + [wo, bo], ref, 3e-5)
+
+
+@case
+def mha_gqa_packed_self(rng):
+    # E=48, 6 query heads, 2 key/value heads (D=8): one packed [80, 48]
+    # projection for q, k and v; causal.
+    return grouped_mha(rng, "mha_gqa_packed_self", 48, 6, 2, 7, 7,
+                       self_attention=True, causal=True)
+
+
+@case
+def mha_gqa_packed_cross(rng):
+    # Queries and keys/values from different inputs, packed weight, 3
+    # key/value heads, a key padding mask hiding every key of batch 1.
+    keep = np.ones((2, 9), dtype=bool)
+    keep[0, 6:] = False
+    keep[1] = False
+    return grouped_mha(rng, "mha_gqa_packed_cross", 48, 6, 3, 5, 9, keep=keep)
+
+
+@case
+def mha_mqa_separate(rng):
+    # Multi-query: one key/value head, separate weights [64, 64], [16, 20],
+    # [16, 12].
+    return grouped_mha(rng, "mha_mqa_separate", 64, 4, 1, 6, 8, kdim=20,
+                       vdim=12, packed=False)
 
 
 # --------------------------------------------------------------------------

@@ -12,6 +12,13 @@
 
 #include "tfm/IR/TfmEnums.h.inc"
 
+namespace mlir::tfm {
+/// Query heads per key/value head of attention with queries [B, H, Sq, D]
+/// and keys [B, Hkv, Skv, D]: H / Hkv when both are static, else 1 (the
+/// verifier then requires them equal at run time).
+int64_t attentionGroupSize(Value query, Value key);
+} // namespace mlir::tfm
+
 #define GET_OP_CLASSES
 #include "tfm/IR/TfmOps.h.inc"
 

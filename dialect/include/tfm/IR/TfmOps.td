@@ -53,8 +53,15 @@ def Tfm_AttentionOp : Tfm_Op<"attention", [Pure]> {
   let summary = "scaled dot-product attention";
   let description = [{
     Computes `softmax(Q·Kᵀ·scale + mask)·V` for queries `[B, H, Sq, D]`,
-    keys `[B, H, Skv, D]` and values `[B, H, Skv, Dv]`, giving
+    keys `[B, Hkv, Skv, D]` and values `[B, Hkv, Skv, Dv]`, giving
     `[B, H, Sq, Dv]`.
+
+    - Grouped-query attention: the key/value head count `Hkv` divides the
+      query head count `H`, and query head `h` attends with key/value head
+      `h / (H / Hkv)` (Hugging Face's `repeat_kv`; `Hkv = 1` is multi-query
+      attention). Keys and values are read in place, never repeated. When
+      either head count is dynamic the two must be equal at run time (a
+      grouped op needs both static).
 
     - `scale` defaults to `1/sqrt(D)`.
     - `mask` is optional. An `i1` mask keeps a key where it is `true`; a
@@ -89,16 +96,22 @@ def Tfm_AttentionOp : Tfm_Op<"attention", [Pure]> {
   }];
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    /// Query heads per key/value head (1 unless both counts are static).
+    int64_t getGroupSize() {
+      return ::mlir::tfm::attentionGroupSize(getQuery(), getKey());
+    }
+  }];
 }
 
 def Tfm_AttentionWeightsOp : Tfm_Op<"attention_weights", [Pure]> {
   let summary = "the probabilities of scaled dot-product attention";
   let description = [{
     `softmax(Q·Kᵀ·scale + mask)` for queries `[B, H, Sq, D]` and keys
-    `[B, H, Skv, D]`, giving `[B, H, Sq, Skv]`: the weights that
+    `[B, Hkv, Skv, D]`, giving `[B, H, Sq, Skv]`: the weights that
     `tfm.attention` with the same operands mixes values with (rows whose keys
-    are all hidden are zeros). Models compute them only when asked, to show
-    attention maps.
+    are all hidden are zeros; key/value heads grouped as there). Models
+    compute them only when asked, to show attention maps.
 
     ```mlir
     %p = tfm.attention_weights %q, %k causal
@@ -117,6 +130,12 @@ def Tfm_AttentionWeightsOp : Tfm_Op<"attention_weights", [Pure]> {
     attr-dict `:` type($query) `,` type($key) `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Query heads per key/value head (1 unless both counts are static).
+    int64_t getGroupSize() {
+      return ::mlir::tfm::attentionGroupSize(getQuery(), getKey());
+    }
+  }];
 }
 
 def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
@@ -131,7 +150,15 @@ def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
       `[E, Vdim]`.
     - `in_bias` is optional: one packed bias `[3E]` or three biases `[E]`.
     - `out_proj` is the weight `[E, E]`, `out_bias` the optional bias `[E]`.
-    - `heads` must divide E.
+    - `heads` must divide E; the head size is D = E / heads.
+    - `kv_heads(Hkv)` (optional; `heads` when absent) gives keys and values
+      fewer heads for grouped-query or multi-query attention: it divides
+      `heads`, and query head `h` attends with key/value head
+      `h / (heads / Hkv)` (Hugging Face's `repeat_kv`). The key and value
+      projections then have Hkv·D rows: a packed weight is
+      `[(heads + 2·Hkv)·D, E]` (rows q, k, v), separate ones are `[E, E]`,
+      `[Hkv·D, Kdim]` and `[Hkv·D, Vdim]`, and biases `[(heads + 2·Hkv)·D]`
+      or `[E]`, `[Hkv·D]`, `[Hkv·D]`.
     - `key_padding_mask` `[B, Skv]`: `i1` with `true` = attend (the opposite of
       PyTorch's polarity), or an additive float mask.
     - `attn_mask` `[Sq, Skv]` or `[B·heads, Sq, Skv]`: `i1` with `true` =
@@ -148,10 +175,12 @@ def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
                    Optional<Tfm_FloatTensor>:$out_proj_bias,
                    Optional<Tfm_MaskTensor>:$key_padding_mask,
                    Optional<Tfm_MaskTensor>:$attn_mask,
-                   I64Attr:$num_heads, UnitAttr:$causal);
+                   I64Attr:$num_heads, UnitAttr:$causal,
+                   OptionalAttr<I64Attr>:$num_kv_heads);
   let results = (outs Tfm_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value `heads` `(` $num_heads `)`
+    (`kv_heads` `(` $num_kv_heads^ `)`)?
     `in_proj` `(` $in_proj_weights `:` type($in_proj_weights) `)`
     (`in_bias` `(` $in_proj_biases^ `:` type($in_proj_biases) `)`)?
     `out_proj` `(` $out_proj_weight `:` type($out_proj_weight) `)`
@@ -163,6 +192,24 @@ def Tfm_MultiHeadAttentionOp : Tfm_Op<"multi_head_attention",
     `->` type($result)
   }];
   let hasVerifier = 1;
+  let builders = [
+    // Without kv_heads (as many key/value heads as query heads).
+    OpBuilder<(ins "Type":$result, "Value":$query, "Value":$key,
+      "Value":$value, "ValueRange":$in_proj_weights,
+      "ValueRange":$in_proj_biases, "Value":$out_proj_weight,
+      "Value":$out_proj_bias, "Value":$key_padding_mask, "Value":$attn_mask,
+      "IntegerAttr":$num_heads, "UnitAttr":$causal), [{
+      build($_builder, $_state, result, query, key, value, in_proj_weights,
+            in_proj_biases, out_proj_weight, out_proj_bias, key_padding_mask,
+            attn_mask, num_heads, causal, /*num_kv_heads=*/IntegerAttr());
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// Key/value heads: `kv_heads`, or `heads` when it is absent.
+    int64_t getKeyValueHeads() {
+      return getNumKvHeads().value_or(getNumHeads());
+    }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -173,7 +220,8 @@ def Tfm_KVCacheAppendOp : Tfm_Op<"kv_cache_append", [Pure]> {
   let summary = "cached keys or values followed by the new steps' ones";
   let description = [{
     Incremental decoding keeps, per decoder layer, the keys and the values of
-    every earlier step in a cache `[L, B, H, D]`: position-major, so that
+    every earlier step in a cache `[L, B, H, D]` (H the key/value heads,
+    fewer than the query heads with grouped-query attention): position-major, so that
     the first `L` positions of a cache allocated once for `max_seq_len` are
     one contiguous block that the caller passes as it grows. `step` holds
     the keys (or values) of the `S` new positions in `tfm.attention`'s

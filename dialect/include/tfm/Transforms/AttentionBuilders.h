@@ -14,16 +14,19 @@ namespace mlir::tfm {
 
 /// Projects `input` [B, S, E] with block `index` (0 = q, 1 = k, 2 = v) of a
 /// packed in-projection weight [3E, E] and bias [3E] (bias may be null) and
-/// splits heads: [B, H, S, E/H].
+/// splits heads: [B, H, S, E/H]. With `kvHeads` (0: as many as `heads`),
+/// the weight is [(H + 2*Hkv)*D, E] (D = E/H), the bias [(H + 2*Hkv)*D],
+/// and k and v are [B, Hkv, S, D].
 Value projectHeads(OpBuilder &b, Location loc, Value input, Value packedWeight,
-                   Value packedBias, int64_t index, int64_t heads);
+                   Value packedBias, int64_t index, int64_t heads,
+                   int64_t kvHeads = 0);
 
 /// q, k and v [B, H, S, E/H] of self-attention over `input` [B, S, E]: one
 /// projection with the whole packed weight [3E, E] and bias [3E] (bias may
-/// be null), sliced.
+/// be null), sliced. With `kvHeads`, packed as for projectHeads.
 SmallVector<Value, 3> projectAllHeads(OpBuilder &b, Location loc, Value input,
                                       Value packedWeight, Value packedBias,
-                                      int64_t heads);
+                                      int64_t heads, int64_t kvHeads = 0);
 
 /// Merges heads: [B, H, S, D] -> [B, S, H*D].
 Value mergeAttentionHeads(OpBuilder &b, Location loc, Value x);

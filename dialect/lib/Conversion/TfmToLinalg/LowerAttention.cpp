@@ -2,9 +2,10 @@
 //
 // The plain (reference) lowering: scores = Q·Kᵀ, scaled and masked in one
 // elementwise pass, a stable softmax that gives zeros for fully masked rows,
-// then probabilities·V. It materializes the [B, H, Sq, Skv] scores. Hidden
-// keys are selected away, never added to: a key or value that holds NaN or
-// inf where it is masked changes nothing.
+// then probabilities·V. It materializes the [B, H, Sq, Skv] scores. With
+// grouped-query attention, query head h reads key/value head h floordiv G
+// through the index maps. Hidden keys are selected away, never added to: a
+// key or value that holds NaN or inf where it is masked changes nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,6 +46,19 @@ AffineMap dimsMap(MLIRContext *ctx, ArrayRef<unsigned> dims, unsigned numDims) {
   return AffineMap::get(numDims, 0, exprs, ctx);
 }
 
+/// The map of `numDims` loops (b, h, ...) to keys or values [B, Hkv, ...]
+/// along `dims`: with `group` query heads per key/value head, loop h reads
+/// head h floordiv group (repeat_kv without the repeated copy).
+AffineMap keyValueMap(MLIRContext *ctx, ArrayRef<unsigned> dims,
+                      unsigned numDims, int64_t group) {
+  AffineMap map = dimsMap(ctx, dims, numDims);
+  if (group == 1)
+    return map;
+  SmallVector<AffineExpr> exprs(map.getResults());
+  exprs[1] = exprs[1].floorDiv(group);
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
 /// The map from the (b, h, i, j) iteration space to a mask that broadcasts to
 /// [B, H, Sq, Skv] with trailing alignment.
 AffineMap maskMap(OpBuilder &b, RankedTensorType maskType) {
@@ -59,7 +73,8 @@ AffineMap maskMap(OpBuilder &b, RankedTensorType maskType) {
 
 /// softmax(Q·Kᵀ·scale + mask) as [B, H, Sq, Skv], fully masked rows zero.
 Value createProbabilities(OpBuilder &b, Location loc, Value q, Value k,
-                          Value mask, FloatAttr scaleAttr, bool causal) {
+                          Value mask, FloatAttr scaleAttr, bool causal,
+                          int64_t group) {
   MLIRContext *ctx = b.getContext();
   Type elt = cast<RankedTensorType>(q.getType()).getElementType();
   auto par = utils::IteratorType::parallel;
@@ -73,11 +88,12 @@ Value createProbabilities(OpBuilder &b, Location loc, Value q, Value k,
   OpFoldResult queries = tensor::getMixedSize(b, loc, q, 2);
   OpFoldResult keys = tensor::getMixedSize(b, loc, k, 2);
 
-  // scores[b,h,i,j] = sum_d q[b,h,i,d] * k[b,h,j,d]   (loops b,h,i,j,d)
+  // scores[b,h,i,j] = sum_d q[b,h,i,d] * k[b,h/G,j,d]   (loops b,h,i,j,d)
   Value zeroScores = createFilled(b, loc, {batch, heads, queries, keys},
                                   b.getFloatAttr(elt, 0.0));
   Value scores = createGeneric(
-      b, loc, {q, k}, {dims({0, 1, 2, 4}, 5), dims({0, 1, 3, 4}, 5)},
+      b, loc, {q, k},
+      {dims({0, 1, 2, 4}, 5), keyValueMap(ctx, {0, 1, 3, 4}, 5, group)},
       zeroScores, dims({0, 1, 2, 3}, 5), {par, par, par, par, red},
       [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
         Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
@@ -147,10 +163,12 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     auto dims = [&](ArrayRef<unsigned> ds, unsigned n) {
       return dimsMap(ctx, ds, n);
     };
-    Value probs = createProbabilities(b, loc, q, op.getKey(), op.getMask(),
-                                      op.getScaleAttr(), op.getCausal());
+    int64_t group = op.getGroupSize();
+    Value probs =
+        createProbabilities(b, loc, q, op.getKey(), op.getMask(),
+                            op.getScaleAttr(), op.getCausal(), group);
 
-    // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h,j,e]   (loops b,h,i,j,e: the
+    // out[b,h,i,e] = sum_j p[b,h,i,j] * v[b,h/G,j,e]   (loops b,h,i,j,e: the
     // innermost loop runs along rows of V and of the output, contiguous)
     Value zeroOut = createFilled(b, loc,
                                  {tensor::getMixedSize(b, loc, q, 0),
@@ -159,7 +177,8 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
                                   tensor::getMixedSize(b, loc, v, 3)},
                                  b.getFloatAttr(elt, 0.0));
     Value out = createGeneric(
-        b, loc, {probs, v}, {dims({0, 1, 2, 3}, 5), dims({0, 1, 3, 4}, 5)},
+        b, loc, {probs, v},
+        {dims({0, 1, 2, 3}, 5), keyValueMap(ctx, {0, 1, 3, 4}, 5, group)},
         zeroOut, dims({0, 1, 2, 4}, 5), {par, par, par, red, par},
         [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           // A hidden key (p = 0) adds nothing, whatever its value holds
@@ -181,9 +200,10 @@ struct LowerAttentionWeights : OpRewritePattern<AttentionWeightsOp> {
 
   LogicalResult matchAndRewrite(AttentionWeightsOp op,
                                 PatternRewriter &b) const override {
-    Value probs =
-        createProbabilities(b, op.getLoc(), op.getQuery(), op.getKey(),
-                            op.getMask(), op.getScaleAttr(), op.getCausal());
+    Value probs = createProbabilities(b, op.getLoc(), op.getQuery(),
+                                      op.getKey(), op.getMask(),
+                                      op.getScaleAttr(), op.getCausal(),
+                                      op.getGroupSize());
     b.replaceOp(op, castIfNeeded(b, op.getLoc(), probs, op.getType()));
     return success();
   }
