@@ -30,6 +30,7 @@ struct TfmLowerToLinalgPass
     populateLowerEncodingAndMaskPatterns(patterns);
     populateLowerActivationPatterns(patterns);
     populateLowerKVCachePatterns(patterns);
+    populateLowerFeedForwardPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
 
