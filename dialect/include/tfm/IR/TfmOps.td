@@ -456,11 +456,11 @@ def Tfm_GatedFeedForwardOp : Tfm_Op<"gated_feed_forward", [Pure]> {
     Why one op with two separate weights rather than one `[2F, E]` weight
     or `tfm.linear`s around `tfm.silu`: the lowering makes `gate(x)` and
     `up(x)` two contractions of the same shape whose only use is one
-    elementwise `act(g) * u`. The codegen tiles that product and fuses
-    both contractions into each of its output tiles, so `act(g) * u` is
-    the epilogue of the gate and up matmuls: neither `gate(x)`, `up(x)` nor
-    `act(gate(x))` is ever written to memory whole, only the `[..., F]`
-    product that `down` reads. Each weight stays a matrix of its own, so
+    elementwise `act(g) * u`. From -O2 on the codegen tiles that product
+    and fuses both contractions into each of its output tiles, so
+    `act(g) * u` is the epilogue of the gate and up matmuls: neither
+    `gate(x)`, `up(x)` nor `act(gate(x))` is ever written to memory whole,
+    only the `[..., F]` product that `down` reads. Each weight stays a matrix of its own, so
     `tfm-choose-weight-layouts` passes all three in the packed panels of
     `tfm.linear` weights and the kernels read them in place; a
     concatenated `[2F, E]` weight would need its gate and up rows
