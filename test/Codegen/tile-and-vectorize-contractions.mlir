@@ -262,3 +262,68 @@ func.func @linear_weight_panels_unaligned(%x: tensor<1x64xf32>, %p: tensor<5x64x
   } -> tensor<1x100xf32>
   return %0 : tensor<1x100xf32>
 }
+
+// -----
+
+// The gate and up contractions of a gated feed-forward (same shape, both
+// read only by act(g) * u) share the output tiles of the product: one
+// forall computes the gate tile and the up tile, each reading its own
+// weight's panels in place, then the product, so that neither contraction
+// nor the activation is written to memory whole. The accumulators' shared
+// initialization is fused too.
+// CHECK-LABEL: func.func @gate_up_siblings(
+// CHECK-SAME:      %{{.*}}: tensor<16x64xf32>, %[[GP:.+]]: tensor<2x64x64xf32>, %[[UP:.+]]: tensor<2x64x64xf32>
+// CHECK-NOT:     linalg.unpack
+// CHECK-NOT:     linalg.transpose
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.forall (%{{.+}}) = (0) to (128) step (64)
+// CHECK:           vector.transfer_read %[[GP]]
+// CHECK:           vector.contract
+// CHECK:           vector.transfer_read %[[UP]]
+// CHECK:           vector.contract
+// CHECK:           math.exp %{{.+}} : vector<1x32xf32>
+// CHECK:           arith.mulf
+// CHECK:         scf.forall.in_parallel
+// CHECK-NOT:     scf.forall
+// CHECK:         return
+#xm = affine_map<(d0, d1, d2) -> (d0, d2)>
+#wm = affine_map<(d0, d1, d2) -> (d1, d2)>
+#om = affine_map<(d0, d1, d2) -> (d0, d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @gate_up_siblings(%x: tensor<16x64xf32>, %gp: tensor<2x64x64xf32>, %up: tensor<2x64x64xf32>) -> tensor<16x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %gu = linalg.unpack %gp outer_dims_perm = [1, 0] inner_dims_pos = [1] inner_tiles = [64] into %e : tensor<2x64x64xf32> -> tensor<64x128xf32>
+  %uu = linalg.unpack %up outer_dims_perm = [1, 0] inner_dims_pos = [1] inner_tiles = [64] into %e : tensor<2x64x64xf32> -> tensor<64x128xf32>
+  %et = tensor.empty() : tensor<128x64xf32>
+  %gw = linalg.transpose ins(%gu : tensor<64x128xf32>) outs(%et : tensor<128x64xf32>) permutation = [1, 0]
+  %uw = linalg.transpose ins(%uu : tensor<64x128xf32>) outs(%et : tensor<128x64xf32>) permutation = [1, 0]
+  %eo = tensor.empty() : tensor<16x128xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%eo : tensor<16x128xf32>) -> tensor<16x128xf32>
+  %g = linalg.generic {indexing_maps = [#xm, #wm, #om], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %gw : tensor<16x64xf32>, tensor<128x64xf32>) outs(%init : tensor<16x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x128xf32>
+  %u = linalg.generic {indexing_maps = [#xm, #wm, #om], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %uw : tensor<16x64xf32>, tensor<128x64xf32>) outs(%init : tensor<16x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x128xf32>
+  %h = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%g, %u : tensor<16x128xf32>, tensor<16x128xf32>) outs(%eo : tensor<16x128xf32>) {
+  ^bb0(%gi: f32, %ui: f32, %o: f32):
+    %n = arith.negf %gi : f32
+    %ex = math.exp %n : f32
+    %d = arith.addf %ex, %one : f32
+    %act = arith.divf %gi, %d : f32
+    %p = arith.mulf %act, %ui : f32
+    linalg.yield %p : f32
+  } -> tensor<16x128xf32>
+  return %h : tensor<16x128xf32>
+}

@@ -159,3 +159,47 @@ func.func @caller(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32> {tfm.weight = "w
   %0 = call @called(%x, %w) : (tensor<?x?x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return %0 : tensor<?x?x16xf32>
 }
+
+// -----
+
+// The gate, up and down weights of a gated feed-forward are matmul weights
+// like tfm.linear's: each is passed in panels ([ceil(172/64), 64, 64] and
+// [1, 172, 64]) and brought back to [out, in] for the op.
+// CHECK-LABEL: func.func @gated_feed_forward
+// CHECK-SAME:    (%[[X:.+]]: tensor<?x?x64xf32> {tfm.input = "x"}, %[[G:.+]]: tensor<3x64x64xf32> {tfm.weight = "mlp.gate_proj.weight", tfm.weight_panels = 172 : i64}, %[[U:.+]]: tensor<3x64x64xf32> {tfm.weight = "mlp.up_proj.weight", tfm.weight_panels = 172 : i64}, %[[D:.+]]: tensor<1x172x64xf32> {tfm.weight = "mlp.down_proj.weight", tfm.weight_panels = 64 : i64})
+// CHECK-DAG:     %[[G_UNPACKED:.+]] = linalg.unpack %[[G]] outer_dims_perm = [1, 0] inner_dims_pos = [1] inner_tiles = [64] into %{{.+}} : tensor<3x64x64xf32> -> tensor<64x172xf32>
+// CHECK-DAG:     %[[G_OUT_IN:.+]] = linalg.transpose ins(%[[G_UNPACKED]] : tensor<64x172xf32>) outs(%{{.+}} : tensor<172x64xf32>) permutation = [1, 0]
+// CHECK-DAG:     %[[U_UNPACKED:.+]] = linalg.unpack %[[U]] {{.*}} : tensor<3x64x64xf32> -> tensor<64x172xf32>
+// CHECK-DAG:     %[[U_OUT_IN:.+]] = linalg.transpose ins(%[[U_UNPACKED]] : tensor<64x172xf32>)
+// CHECK-DAG:     %[[D_UNPACKED:.+]] = linalg.unpack %[[D]] {{.*}} : tensor<1x172x64xf32> -> tensor<172x64xf32>
+// CHECK-DAG:     %[[D_OUT_IN:.+]] = linalg.transpose ins(%[[D_UNPACKED]] : tensor<172x64xf32>) outs(%{{.+}} : tensor<64x172xf32>)
+// CHECK:         tfm.gated_feed_forward silu %[[X]], %[[G_OUT_IN]], %[[U_OUT_IN]], %[[D_OUT_IN]] :
+func.func @gated_feed_forward(%x: tensor<?x?x64xf32> {tfm.input = "x"},
+                              %gate: tensor<172x64xf32> {tfm.weight = "mlp.gate_proj.weight"},
+                              %up: tensor<172x64xf32> {tfm.weight = "mlp.up_proj.weight"},
+                              %down: tensor<64x172xf32> {tfm.weight = "mlp.down_proj.weight"}) -> tensor<?x?x64xf32> {
+  %0 = tfm.gated_feed_forward silu %x, %gate, %up, %down
+      : tensor<?x?x64xf32>, tensor<172x64xf32>, tensor<172x64xf32>, tensor<64x172xf32> -> tensor<?x?x64xf32>
+  return %0 : tensor<?x?x64xf32>
+}
+
+// -----
+
+// A weight used both by a feed-forward and elsewhere as stored (here a
+// norm-like elementwise use) is passed twice: stored, and in panels for
+// the feed-forward.
+// CHECK-LABEL: func.func @gated_feed_forward_shared
+// CHECK-SAME:    %[[UP:[^:]+]]: tensor<64x64xf32> {tfm.weight = "up"}, %[[UP_PANELS:[^:]+]]: tensor<1x64x64xf32> {tfm.weight = "up", tfm.weight_panels = 64 : i64}
+// CHECK:         %[[UNPACKED:.+]] = linalg.unpack %[[UP_PANELS]]
+// CHECK:         %[[OUT_IN:.+]] = linalg.transpose ins(%[[UNPACKED]]
+// CHECK:         tfm.gated_feed_forward gelu_tanh %{{.+}}, %{{.+}}, %[[OUT_IN]], %{{.+}} :
+// CHECK:         arith.addf %[[UP]], %[[UP]] : tensor<64x64xf32>
+func.func @gated_feed_forward_shared(%x: tensor<?x64xf32> {tfm.input = "x"},
+                                     %gate: tensor<64x64xf32> {tfm.weight = "gate"},
+                                     %up: tensor<64x64xf32> {tfm.weight = "up"},
+                                     %down: tensor<64x64xf32> {tfm.weight = "down"}) -> (tensor<?x64xf32>, tensor<64x64xf32>) {
+  %0 = tfm.gated_feed_forward gelu_tanh %x, %gate, %up, %down
+      : tensor<?x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32> -> tensor<?x64xf32>
+  %1 = arith.addf %up, %up : tensor<64x64xf32>
+  return %0, %1 : tensor<?x64xf32>, tensor<64x64xf32>
+}

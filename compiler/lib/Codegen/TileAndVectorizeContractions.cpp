@@ -3,7 +3,9 @@
 // Cache and register tiling of every matmul-like linalg op on tensors, with
 // its elementwise consumer and its accumulator initialization fused into the
 // output tiles, then vectorization of the register tiles to vector.contract
-// and hoisting of the accumulators out of the reduction loop.
+// and hoisting of the accumulators out of the reduction loop. Contractions
+// of the same shape that feed one elementwise consumer together (the gate
+// and up projections of a gated feed-forward) share its output tiles.
 //
 //===----------------------------------------------------------------------===//
 
@@ -367,6 +369,39 @@ linalg::GenericOp findEpilogue(linalg::GenericOp op) {
   return user;
 }
 
+bool sameRoles(const Roles &x, const Roles &y) {
+  return x.dims.batch == y.dims.batch && x.dims.m == y.dims.m &&
+         x.dims.n == y.dims.n && x.dims.k == y.dims.k && x.a == y.a &&
+         x.b == y.b && x.mInner == y.mInner && x.nInner == y.nInner &&
+         x.kInner == y.kInner;
+}
+
+/// The other contractions whose whole result `epilogue` reads element for
+/// element beside that of `op`, and nothing else does: with the same loops
+/// and roles as `op`, each can be computed in the epilogue's output tiles
+/// too (act(gate) * up reads two such results), so that none of them is
+/// written to memory whole.
+SmallVector<linalg::GenericOp> findSiblings(linalg::GenericOp op,
+                                            const Roles &roles,
+                                            linalg::GenericOp epilogue) {
+  SmallVector<linalg::GenericOp> siblings;
+  for (OpOperand *use : epilogue.getDpsInputOperands()) {
+    auto other = use->get().getDefiningOp<linalg::GenericOp>();
+    if (!other || other == op || !use->get().hasOneUse() ||
+        other->getNumResults() != 1 ||
+        other->getResult(0).getType() != op->getResult(0).getType() ||
+        !epilogue.getMatchingIndexingMap(use).isIdentity() ||
+        other.getIndexingMapsArray() != op.getIndexingMapsArray() ||
+        other->getParentOfType<scf::ForallOp>() ||
+        llvm::is_contained(siblings, other))
+      continue;
+    std::optional<Roles> r = analyze(other);
+    if (r && sameRoles(*r, roles))
+      siblings.push_back(other);
+  }
+  return siblings;
+}
+
 /// Vector sizes for a tiled op: static loop extents, and for dynamic ones
 /// (partial tiles) the tile size, which bounds them; the vectorizer masks.
 std::optional<SmallVector<int64_t>> vectorSizes(linalg::LinalgOp op,
@@ -526,9 +561,14 @@ public:
       if (std::optional<Roles> r = analyze(op))
         contractions.push_back({op, *r, sizes.regM, sizes.regN});
     });
-    for (Contraction &c : contractions)
+    for (Contraction &c : contractions) {
+      // Tiled (and erased) as the sibling of an earlier one: only the
+      // pointer is compared.
+      if (fusedAway.contains(c.op.getOperation()))
+        continue;
       if (failed(tileContraction(c)))
         return failure();
+    }
     return cleanUp();
   }
 
@@ -542,7 +582,15 @@ private:
       c.regM = sizes.wideRegM;
       c.regN = sizes.wideRegN;
     }
-    std::optional<PackedView> view = packB(rewriter, c.op, r);
+    linalg::GenericOp epilogue = findEpilogue(c.op);
+    SmallVector<linalg::GenericOp> siblings =
+        epilogue ? findSiblings(c.op, r, epilogue)
+                 : SmallVector<linalg::GenericOp>();
+    SmallVector<std::optional<PackedView>> views = {packB(rewriter, c.op, r)};
+    for (linalg::GenericOp sibling : siblings) {
+      views.push_back(packB(rewriter, sibling, r));
+      fusedAway.insert(sibling.getOperation());
+    }
     unsigned numLoops = c.op.getNumLoops();
     AffineMap outMap = c.op.getMatchingIndexingMap(c.op.getDpsInitOperand(0));
 
@@ -552,7 +600,6 @@ private:
       unsigned d = dimPos(e);
       cacheTile[d] = d == r.nInner ? kCacheN : d == r.mInner ? kCacheM : 1;
     }
-    linalg::GenericOp epilogue = findEpilogue(c.op);
     Operation *root = epilogue ? epilogue.getOperation() : c.op.getOperation();
     // The epilogue's loop i is C's dimension i.
     SmallVector<int64_t> rootTile =
@@ -560,11 +607,23 @@ private:
                        outMap.getResults(),
                        [&](AffineExpr e) { return cacheTile[dimPos(e)]; })
                  : cacheTile;
-    Operation *init = c.op.getDpsInitOperand(0)->get().getDefiningOp();
-    auto initOp = dyn_cast_or_null<linalg::LinalgOp>(init);
-    bool fuseInit = initOp && initOp.getNumReductionLoops() == 0 &&
-                    init->getNumResults() == 1 && init->hasOneUse();
-    Operation *contraction = c.op;
+    // The contractions and the initializations of their accumulators
+    // (siblings may share one, after CSE).
+    llvm::SmallPtrSet<Operation *, 4> fusable;
+    SmallVector<linalg::GenericOp> contractions = {c.op};
+    contractions.append(siblings);
+    for (linalg::GenericOp op : contractions)
+      fusable.insert(op);
+    for (linalg::GenericOp op : contractions) {
+      Operation *init = op.getDpsInitOperand(0)->get().getDefiningOp();
+      auto initOp = dyn_cast_or_null<linalg::LinalgOp>(init);
+      if (initOp && initOp.getNumReductionLoops() == 0 &&
+          init->getNumResults() == 1 &&
+          llvm::all_of(init->getUsers(), [&](Operation *user) {
+            return llvm::is_contained(contractions, user);
+          }))
+        fusable.insert(init);
+    }
 
     scf::SCFTilingOptions tiling;
     tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
@@ -575,8 +634,7 @@ private:
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp, OpResult producer, bool)
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          Operation *p = producer.getOwner();
-          if (p == contraction || (fuseInit && p == init))
+          if (fusable.contains(producer.getOwner()))
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           return std::nullopt;
         });
@@ -590,44 +648,49 @@ private:
       if (Value v = fused->replacements.lookup(res))
         rewriter.replaceAllUsesWith(res, v);
 
-    linalg::GenericOp tiled;
+    SmallVector<linalg::GenericOp> tiledContractions;
     SmallVector<linalg::LinalgOp> others;
     for (Operation *op : fused->tiledAndFusedOps) {
       auto generic = dyn_cast<linalg::GenericOp>(op);
       if (generic && generic.getNumReductionLoops() != 0 && analyze(generic))
-        tiled = generic;
+        tiledContractions.push_back(generic);
       else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
         others.push_back(linalgOp);
     }
-    if (!tiled)
+    if (tiledContractions.size() != contractions.size())
       return emitError(loc, "tfm: contraction was not fused into its tile");
-    if (view && view->panels)
-      readPanels(rewriter, tiled->getOpOperand(r.b), *view);
-    // Erase the untiled ops (the contraction, its init, the epilogue).
+    // Each reads the panels of its own weight (readPanels leaves a tile
+    // whose B is another view alone).
+    for (linalg::GenericOp tiled : tiledContractions)
+      for (const std::optional<PackedView> &view : views)
+        if (view && view->panels)
+          readPanels(rewriter, tiled->getOpOperand(r.b), *view);
+    // Erase the untiled ops (the contractions, their inits, the epilogue).
     for (Operation *op : llvm::reverse(fused->fusedProducers))
       if (op->use_empty())
         rewriter.eraseOp(op);
     if (root->use_empty())
       rewriter.eraseOp(root);
 
-    // Level 2: the reduction in cache-sized steps.
+    // Level 2: the reduction in cache-sized steps. Level 3: register tiles
+    // of c.regM rows, then the rows left over in tiles of half as many, down
+    // to one: a kernel masked on rows would read A element by element
+    // (decoding steps have a single row). (Below the first level, MLIR 22's
+    // peeling cannot prove the full tiles full, so tiles of 4 and 2 rows
+    // keep row masks; still faster than one row at a time, which reads B
+    // once per row.)
     SmallVector<int64_t> kTile(numLoops, 0);
     for (unsigned d : r.dims.k)
       kTile[d] = d == r.kInner ? kCacheK : 1;
-    FailureOr<scf::SCFTilingResult> kTiled =
-        tileWithFor(rewriter, tiled, kTile, {});
-    if (failed(kTiled))
-      return emitError(loc, "tfm: cannot tile the reduction");
-    auto kTiledOp = cast<linalg::LinalgOp>(kTiled->tiledOps.back());
-
-    // Level 3: register tiles of c.regM rows, then the rows left over in
-    // tiles of half as many, down to one: a kernel masked on rows would read
-    // A element by element (decoding steps have a single row). (Below the
-    // first level, MLIR 22's peeling cannot prove the full tiles full, so
-    // tiles of 4 and 2 rows keep row masks; still faster than one row at a
-    // time, which reads B once per row.)
-    if (failed(tileRows(c, kTiledOp, c.regM)))
-      return failure();
+    for (linalg::GenericOp tiled : tiledContractions) {
+      FailureOr<scf::SCFTilingResult> kTiled =
+          tileWithFor(rewriter, tiled, kTile, {});
+      if (failed(kTiled))
+        return emitError(loc, "tfm: cannot tile the reduction");
+      auto kTiledOp = cast<linalg::LinalgOp>(kTiled->tiledOps.back());
+      if (failed(tileRows(c, kTiledOp, c.regM)))
+        return failure();
+    }
 
     // Epilogue and initialization: rows of sizes.epilogueN lanes.
     for (linalg::LinalgOp op : others)
@@ -797,6 +860,8 @@ private:
   func::FuncOp func;
   IRRewriter rewriter;
   TileSizes sizes;
+  /// Contractions tiled as siblings of another (see findSiblings).
+  llvm::DenseSet<Operation *> fusedAway;
 };
 
 struct TfmTileAndVectorizeContractionsPass

@@ -79,6 +79,10 @@ Need needOf(OpOperand &use, ModuleOp module) {
     return use.getOperandNumber() == 1 && linear.getInput() != weight
                ? Need::Kernel
                : Need::Stored;
+  // Its gate, up and down weights each lower to a contraction of
+  // tfm.linear's form (see GatedFeedForwardOp).
+  if (auto ffn = dyn_cast<GatedFeedForwardOp>(user))
+    return use.get() != ffn.getInput() ? Need::Kernel : Need::Stored;
   if (auto mha = dyn_cast<MultiHeadAttentionOp>(user)) {
     unsigned n = use.getOperandNumber();
     auto [inProj, inProjCount] = mha.getODSOperandIndexAndLength(3);

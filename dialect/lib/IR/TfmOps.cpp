@@ -644,7 +644,7 @@ LogicalResult EmbeddingOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// Normalization, projections
+// Normalization, projections, feed-forwards
 //===----------------------------------------------------------------------===//
 
 LogicalResult SoftmaxOp::verify() {
@@ -687,6 +687,25 @@ LogicalResult LayerNormOp::verify() {
   return success();
 }
 
+LogicalResult RmsNormOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), w = named("weight", getWeight());
+  if (failed(check.minRank(in, 1)))
+    return failure();
+  if (in.type != getResult().getType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " must equal input type " << in.type;
+  if (failed(check.rank(w, 1)) || failed(check.sameElementType(in, w)) ||
+      failed(check.sameDim("normalized size", w, 0, in,
+                           in.type.getRank() - 1)))
+    return failure();
+  APFloat eps = getEpsilonAttr().getValue();
+  if (!eps.isFinite() || eps.isNegative() || eps.isZero())
+    return emitOpError() << "epsilon must be positive and finite, got "
+                         << floatStr(eps);
+  return success();
+}
+
 LogicalResult LinearOp::verify() {
   ShapeChecker check(*this);
   Named in = named("input", getInput()), w = named("weight", getWeight()),
@@ -709,6 +728,35 @@ LogicalResult LinearOp::verify() {
         failed(check.sameDim("output features", b, 0, w, 0)))
       return failure();
   }
+  return success();
+}
+
+LogicalResult GatedFeedForwardOp::verify() {
+  ShapeChecker check(*this);
+  Named in = named("input", getInput()), r = named("result", getResult()),
+        gate = named("gate weight", getGateWeight()),
+        up = named("up weight", getUpWeight()),
+        down = named("down weight", getDownWeight());
+  if (failed(check.minRank(in, 1)) ||
+      failed(check.rank(r, in.type.getRank())))
+    return failure();
+  for (Named t : {gate, up, down})
+    if (failed(check.rank(t, 2)) || failed(check.sameElementType(in, t)))
+      return failure();
+  if (failed(check.sameElementType(in, r)))
+    return failure();
+  // input [..., E], gate and up [F, E], down [E', F], result [..., E'].
+  unsigned last = in.type.getRank() - 1;
+  if (failed(check.sameDim("input features", in, last, gate, 1)) ||
+      failed(check.sameDim("input features", in, last, up, 1)) ||
+      failed(check.sameDim("hidden features", gate, 0, up, 0)) ||
+      failed(check.sameDim("hidden features", gate, 0, down, 1)) ||
+      failed(check.sameDim("hidden features", up, 0, down, 1)) ||
+      failed(check.sameDim("output features", r, last, down, 0)))
+    return failure();
+  for (unsigned i = 0; i < last; ++i)
+    if (failed(check.sameDim("leading dimension", in, i, r, i)))
+      return failure();
   return success();
 }
 

@@ -121,6 +121,144 @@ def gelu_tanh(rng):
 
 
 # --------------------------------------------------------------------------
+# Llama/Qwen2 blocks: RMSNorm, SiLU, gated feed-forwards (from Hugging Face's
+# LlamaRMSNorm and LlamaMLP). Tolerances are about 10x the largest error
+# measured at -O0..-O3 (noted per case).
+# --------------------------------------------------------------------------
+
+def hf_rms_norm(x, weight, eps):
+    """LlamaRMSNorm.forward: in f32, then the weight in the input's dtype."""
+    input_dtype = x.dtype
+    h = x.to(torch.float32)
+    variance = h.pow(2).mean(-1, keepdim=True)
+    h = h * torch.rsqrt(variance + eps)
+    return weight * h.to(input_dtype)
+
+
+def rms_norm_case(rng, entry, shape, eps, tol, scale=1.0):
+    x = randn(rng, *shape, scale=scale)
+    # Trained norms' weights are near 1 (they start at ones).
+    w = (1.0 + 0.1 * rng.standard_normal(shape[-1])).astype(np.float32)
+    ref = hf_rms_norm(t(x), t(w), eps).numpy()
+    return Expect(entry, [x, w], ref, tol)
+
+
+@case
+def rms_norm_576(rng):
+    # Measured: 9.5e-7.
+    return rms_norm_case(rng, "rms_norm_576", (2, 7, 576), 1e-5, 1e-5)
+
+
+@case
+def rms_norm_20(rng):
+    # Small values, so that eps = 1e-6 weighs in the scale.
+    # Measured: 0 (one rounding would be 1.2e-7).
+    return rms_norm_case(rng, "rms_norm_20", (3, 5, 20), 1e-6, 2e-6, scale=1e-3)
+
+
+@case
+def rms_norm_896(rng):
+    # Measured: 9.5e-7.
+    return rms_norm_case(rng, "rms_norm_896", (1, 9, 896), 1e-6, 1e-5)
+
+
+@case
+def rms_norm_large(rng):
+    # Magnitudes of 1e4 (squares summed to ~1e11): relative accuracy holds.
+    x = randn(rng, 2, 3, 576, scale=1e4)
+    w = (1.0 + 0.1 * rng.standard_normal(576)).astype(np.float32)
+    ref = hf_rms_norm(t(x), t(w), 1e-5).numpy()
+    # Measured: 1.7e-6.
+    return Expect("rms_norm_576", [x, w], ref, 2e-5)
+
+
+@case
+def rms_norm_rows(rng):
+    # A single row (decoding) of a width known at run time only.
+    # Measured: 7.2e-7.
+    return rms_norm_case(rng, "rms_norm_rows", (1, 100), 1e-5, 8e-6)
+
+
+@case
+def silu(rng):
+    # The range where PyTorch's silu is neither ~0 nor ~x.
+    x = np.linspace(-20, 20, 4001, dtype=np.float32).reshape(4001, 1)
+    x = np.concatenate([x, randn(rng, 4001, 8, scale=4.0)], axis=1)
+    # Measured: 4.8e-7 (a quarter of an ulp of 20).
+    return Expect("silu", [x], F.silu(t(x)).numpy(), 5e-6)
+
+
+@case
+def silu_extremes(rng):
+    # exp(-x) overflows (x < -88.7) or underflows: -0 and x, never NaN.
+    big = [-3.4e38, -1e4, -100, -89, -88.5, -88, -80, -50, 0, 50, 80, 88,
+           89, 100, 1e4, 3.4e38]
+    x = np.array(big, dtype=np.float32).reshape(2, 8)
+    # Measured: 0.
+    return Expect("silu", [x], F.silu(t(x)).numpy(), 1e-6)
+
+
+def llama_mlp(rng, act, hidden, inter, shape, out=None):
+    """LlamaMLP (bias-free): down(act(gate(x)) * up(x)), nn.Linear weights."""
+    gate = torch.nn.Linear(hidden, inter, bias=False)
+    up = torch.nn.Linear(hidden, inter, bias=False)
+    down = torch.nn.Linear(inter, out or hidden, bias=False)
+    x = randn(rng, *shape, hidden)
+    with torch.no_grad():
+        ref = down(act(gate(t(x))) * up(t(x))).numpy()
+    weights = [m.weight.detach().numpy() for m in (gate, up, down)]
+    return [x] + weights, ref
+
+
+def gelu_tanh_act(x):
+    return F.gelu(x, approximate="tanh")
+
+
+@case
+def swiglu_64(rng):
+    inputs, ref = llama_mlp(rng, F.silu, 64, 172, (2, 9))
+    # Measured: 1.3e-7.
+    return Expect("swiglu_64", inputs, ref, 2e-6)
+
+
+@case
+def geglu_64(rng):
+    inputs, ref = llama_mlp(rng, gelu_tanh_act, 64, 172, (3, 5))
+    # Measured: 1.3e-7.
+    return Expect("geglu_64", inputs, ref, 2e-6)
+
+
+@case
+def geglu_erf_64(rng):
+    inputs, ref = llama_mlp(rng, F.gelu, 64, 172, (1, 7))
+    # Measured: 1.5e-7.
+    return Expect("geglu_erf_64", inputs, ref, 2e-6)
+
+
+@case
+def swiglu_576(rng):
+    # SmolLM-135M's sizes; 70 rows = a full and a partial 64-row tile.
+    inputs, ref = llama_mlp(rng, F.silu, 576, 1536, (2, 35))
+    # Measured: 7.5e-7.
+    return Expect("swiglu_576", inputs, ref, 8e-6)
+
+
+@case
+def geglu_576(rng):
+    inputs, ref = llama_mlp(rng, gelu_tanh_act, 576, 1536, (1, 13))
+    # Measured: 6.3e-7.
+    return Expect("geglu_576", inputs, ref, 8e-6)
+
+
+@case
+def swiglu_decode(rng):
+    # One token: the single-row kernels.
+    inputs, ref = llama_mlp(rng, F.silu, 576, 1536, (1,))
+    # Measured: 4.0e-7.
+    return Expect("swiglu_rows", inputs, ref, 4e-6)
+
+
+# --------------------------------------------------------------------------
 # Projections and embeddings
 # --------------------------------------------------------------------------
 

@@ -112,7 +112,11 @@ def TfmTileAndVectorizeContractions
     tiles of 64×64 become an `scf.forall` (one thread per tile with OpenMP)
     into which the accumulator's initialization (zero fill, broadcast bias)
     and the elementwise consumer of the result (bias, residual, activation,
-    scaling) are fused; inside, the reduction runs in steps of 256 and
+    scaling) are fused, together with the other contractions of the same
+    shape whose results that consumer alone reads element for element (the
+    gate and up projections of `tfm.gated_feed_forward` under
+    `act(g) * u`: each tile computes both, then the product, and neither
+    is written to memory whole); inside, the reduction runs in steps of 256 and
     register tiles are vectorized to `vector.contract` with the reduction
     loop innermost and the accumulators carried in registers across it.
     Output tiles are 64 columns wide whatever the target (the width of the

@@ -21,7 +21,8 @@ def TfmChooseWeightLayouts : Pass<"tfm-choose-weight-layouts", "ModuleOp"> {
     tile. This pass is the one place that decides the layout of each weight
     argument, from its uses:
 
-    - the weight of a `tfm.linear`, the projections of a
+    - the weight of a `tfm.linear`, the gate, up and down weights of a
+      `tfm.gated_feed_forward`, the projections of a
       `tfm.multi_head_attention`, or rows of it that are whole panels
       (q, k and v of one in-projection when d_model is a multiple of 64:
       slices that start and end on panel boundaries) are passed in panels

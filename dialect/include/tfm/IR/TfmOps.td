@@ -45,6 +45,15 @@ def Tfm_RopeScaling : I32EnumAttr<"RopeScaling",
   let cppNamespace = "::mlir::tfm";
 }
 
+def Tfm_GateActivation : I32EnumAttr<"GateActivation",
+    "activation of the gate of a gated feed-forward", [
+      I32EnumAttrCase<"silu", 0>,
+      I32EnumAttrCase<"gelu", 1>,
+      I32EnumAttrCase<"gelu_tanh", 2>
+    ]> {
+  let cppNamespace = "::mlir::tfm";
+}
+
 //===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
@@ -470,6 +479,38 @@ def Tfm_LayerNormOp : Tfm_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+def Tfm_RmsNormOp : Tfm_Op<"rms_norm", [Pure]> {
+  let summary = "root-mean-square normalization over the last dimension";
+  let description = [{
+    Hugging Face's `LlamaRMSNorm` (also Qwen2's, Mistral's, ...) over the
+    last dimension E of `input` `[..., E]`, with `weight` `[E]`:
+
+    ```python
+    h = input.to(float32)
+    h = h * rsqrt(mean(h * h, dim=-1) + epsilon)
+    result = weight * h.to(input.dtype)
+    ```
+
+    The mean of squares and the scaling are computed in f32 whatever the
+    element type; the product with the weight is in the element type of
+    the input (that of the weight too). No mean is subtracted and there is
+    no bias.
+
+    ```mlir
+    %y = tfm.rms_norm %x, %w epsilon(1.0e-06)
+        : tensor<?x?x576xf32>, tensor<576xf32> -> tensor<?x?x576xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$weight,
+                   F32Attr:$epsilon);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `epsilon` `(` $epsilon `)` attr-dict `:` type($input)
+    `,` type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tfm_LinearOp : Tfm_Op<"linear", [Pure]> {
   let summary = "x·Wᵀ + b with PyTorch's [out, in] weight layout";
   let description = [{
@@ -506,6 +547,69 @@ def Tfm_GeluOp : Tfm_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = [{
     $input (`approximate` `(` $approximate^ `)`)? attr-dict `:` type($input)
   }];
+}
+
+def Tfm_SiluOp : Tfm_Op<"silu", [Pure, SameOperandsAndResultType]> {
+  let summary = "x·sigmoid(x) elementwise (SiLU, swish)";
+  let description = [{
+    `x / (1 + exp(-x))`, as `torch.nn.functional.silu`: large negative x
+    give -0 (exp overflows to inf), large positive x give x.
+
+    ```mlir
+    %y = tfm.silu %x : tensor<?x?x1536xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Tfm_GatedFeedForwardOp : Tfm_Op<"gated_feed_forward", [Pure]> {
+  let summary = "down(act(gate(x)) * up(x)): SwiGLU and GeGLU feed-forwards";
+  let description = [{
+    The feed-forward of Llama, Qwen2, Mistral (`act` = `silu`, SwiGLU) and
+    of GeGLU models (`gelu` or `gelu_tanh`), without biases:
+
+    ```python
+    result = down(act(gate(x)) * up(x))
+    ```
+
+    for `input` `[..., E]`, where `gate` and `up` are linear maps with
+    weights `[F, E]` and `down` one with weight `[E', F]`, all in
+    PyTorch's `nn.Linear` layout `[out, in]` (`gate_proj`, `up_proj` and
+    `down_proj` of a Hugging Face checkpoint, as stored). The result is
+    `[..., E']`.
+
+    Why one op with two separate weights rather than one `[2F, E]` weight
+    or `tfm.linear`s around `tfm.silu`: the lowering makes `gate(x)` and
+    `up(x)` two contractions of the same shape whose only use is one
+    elementwise `act(g) * u`. From -O2 on the codegen tiles that product
+    and fuses both contractions into each of its output tiles, so
+    `act(g) * u` is the epilogue of the gate and up matmuls: neither
+    `gate(x)`, `up(x)` nor `act(gate(x))` is ever written to memory whole,
+    only the `[..., F]` product that `down` reads. Each weight stays a matrix of its own, so
+    `tfm-choose-weight-layouts` passes all three in the packed panels of
+    `tfm.linear` weights and the kernels read them in place; a
+    concatenated `[2F, E]` weight would need its gate and up rows
+    interleaved panel by panel for one output tile to hold both halves,
+    a layout of its own that no checkpoint stores.
+
+    ```mlir
+    %y = tfm.gated_feed_forward silu %x, %gate, %up, %down
+        : tensor<?x?x576xf32>, tensor<1536x576xf32>, tensor<1536x576xf32>,
+          tensor<576x1536xf32> -> tensor<?x?x576xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_GateActivation:$activation, Tfm_FloatTensor:$input,
+                   Tfm_FloatTensor:$gate_weight, Tfm_FloatTensor:$up_weight,
+                   Tfm_FloatTensor:$down_weight);
+  let results = (outs Tfm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $activation $input `,` $gate_weight `,` $up_weight `,` $down_weight
+    attr-dict `:` type($input) `,` type($gate_weight) `,` type($up_weight)
+    `,` type($down_weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // TFM_OPS_TD

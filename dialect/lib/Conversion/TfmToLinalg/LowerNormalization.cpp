@@ -1,4 +1,4 @@
-//===- LowerNormalization.cpp - softmax and layer_norm to linalg -*- C++ -*-=//
+//===- LowerNormalization.cpp - softmax and the norms to linalg --*- C++ -*-=//
 
 #include "LoweringUtils.h"
 #include "tfm/IR/TfmOps.h"
@@ -118,9 +118,72 @@ struct LowerLayerNorm : OpRewritePattern<LayerNormOp> {
     return success();
   }
 };
+
+/// Hugging Face's LlamaRMSNorm: in f32, x * rsqrt(mean(x²) + eps), back to
+/// the input's element type, times the weight. One reduction (the sum of
+/// squares per row), the per-row scale rsqrt(sum / E + eps) (a pass over
+/// rows only), and one elementwise pass, as layer_norm's: the codegen
+/// treats both alike (rows for threads, reductions relaxed so that LLVM
+/// vectorizes them).
+struct LowerRmsNorm : OpRewritePattern<RmsNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RmsNormOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type elt = type.getElementType(), f32 = b.getF32Type();
+    unsigned rank = type.getRank(), last = rank - 1;
+
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+    SmallVector<OpFoldResult> rowSizes(sizes.begin(), sizes.end() - 1);
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    AffineMap row = dropDimMap(ctx, rank, last);
+    AffineMap feature = AffineMap::get(rank, 0, b.getAffineDimExpr(last), ctx);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[last] = utils::IteratorType::reduction;
+
+    Value zero = createFilled(b, loc, rowSizes, b.getF32FloatAttr(0.0));
+    Value sumOfSquares = createGeneric(
+        b, loc, x, {id}, zero, row, iterators,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value h = convertFloat(nb, nloc, args[0], f32);
+          Value square = arith::MulFOp::create(nb, nloc, h, h);
+          return arith::AddFOp::create(nb, nloc, args[1], square);
+        });
+
+    Value n = getValueOrCreateConstantIndexOp(b, loc, sizes[last]);
+    Value nFloat = arith::UIToFPOp::create(
+        b, loc, f32, arith::IndexCastOp::create(b, loc, b.getI64Type(), n));
+    Value eps = createFloat(b, loc, f32, op.getEpsilon().convertToDouble());
+    Value scale = createElementwise(
+        b, loc, sumOfSquares, f32,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value mean = arith::DivFOp::create(nb, nloc, args[0], nFloat);
+          Value meanEps = arith::AddFOp::create(nb, nloc, mean, eps);
+          return math::RsqrtOp::create(nb, nloc, meanEps);
+        });
+
+    iterators[last] = utils::IteratorType::parallel;
+    Value result = createGeneric(
+        b, loc, {x, scale, op.getWeight()}, {id, row, feature},
+        createEmpty(b, loc, sizes, elt), id, iterators,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value h = convertFloat(nb, nloc, args[0], f32);
+          Value normalized = convertFloat(
+              nb, nloc, arith::MulFOp::create(nb, nloc, h, args[1]), elt);
+          return arith::MulFOp::create(nb, nloc, args[2], normalized);
+        });
+    b.replaceOp(op, result);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::tfm::populateLowerNormalizationPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LowerSoftmax, LowerLayerNorm>(patterns.getContext());
+  patterns.add<LowerSoftmax, LowerLayerNorm, LowerRmsNorm>(patterns.getContext());
 }

@@ -11,75 +11,20 @@ using namespace mlir::tfm;
 
 namespace {
 
-/// x·Wᵀ + b, accumulated into the broadcast bias. A 2-D input becomes a
-/// linalg.matmul reading W transposed through its indexing map; other ranks
-/// become the same contraction as a linalg.generic over all leading
-/// dimensions. (Collapsing them into one would need a memref.expand_shape
-/// of several dynamic sizes afterwards, which MLIR 22's
+/// x·Wᵀ + b, accumulated into the broadcast bias (see createLinear). A 2-D
+/// input becomes a linalg.matmul reading W transposed through its indexing
+/// map; other ranks become the same contraction as a linalg.generic over
+/// all leading dimensions. (Collapsing them into one would need a
+/// memref.expand_shape of several dynamic sizes afterwards, which MLIR 22's
 /// expand-strided-metadata crashes on.)
 struct LowerLinear : OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = b.getContext();
-    Value x = op.getInput(), weight = op.getWeight();
-    auto xType = cast<RankedTensorType>(x.getType());
-    Type elt = xType.getElementType();
-    unsigned rank = xType.getRank();
-    auto resultType = cast<RankedTensorType>(op.getType());
-
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
-    sizes.back() = tensor::getMixedSize(b, loc, weight, 0);
-    Value init;
-    if (Value bias = op.getBias()) {
-      SmallVector<int64_t> leading;
-      for (unsigned d = 0; d + 1 < rank; ++d)
-        leading.push_back(d);
-      init = linalg::BroadcastOp::create(
-                 b, loc, bias, createEmpty(b, loc, sizes, elt), leading)
-                 .getResult()[0];
-    } else {
-      init = createFilled(b, loc, sizes, b.getFloatAttr(elt, 0.0));
-    }
-
-    // Loops: the leading dimensions, then n (output feature), k (input).
-    unsigned numLoops = rank + 1, n = rank - 1, k = rank;
-    SmallVector<AffineExpr> xExprs, outExprs;
-    for (unsigned d = 0; d + 1 < rank; ++d) {
-      xExprs.push_back(b.getAffineDimExpr(d));
-      outExprs.push_back(b.getAffineDimExpr(d));
-    }
-    xExprs.push_back(b.getAffineDimExpr(k));
-    outExprs.push_back(b.getAffineDimExpr(n));
-    AffineMap xMap = AffineMap::get(numLoops, 0, xExprs, ctx);
-    AffineMap wMap = AffineMap::get(
-        numLoops, 0, {b.getAffineDimExpr(n), b.getAffineDimExpr(k)}, ctx);
-    AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, ctx);
-
-    Value result;
-    if (rank == 2) {
-      SmallVector<Attribute> maps = {AffineMapAttr::get(xMap),
-                                     AffineMapAttr::get(wMap),
-                                     AffineMapAttr::get(outMap)};
-      result = linalg::MatmulOp::create(
-                   b, loc, TypeRange{init.getType()}, ValueRange{x, weight},
-                   ValueRange{init},
-                   {b.getNamedAttr("indexing_maps", b.getArrayAttr(maps))})
-                   .getResult(0);
-    } else {
-      SmallVector<utils::IteratorType> iterators(numLoops,
-                                                 utils::IteratorType::parallel);
-      iterators[k] = utils::IteratorType::reduction;
-      result = createGeneric(
-          b, loc, {x, weight}, {xMap, wMap}, init, outMap, iterators,
-          [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-            Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-            return arith::AddFOp::create(nb, nloc, args[2], prod);
-          });
-    }
-    b.replaceOp(op, castIfNeeded(b, loc, result, resultType));
+    Value result = createLinear(b, op.getLoc(), op.getInput(), op.getWeight(),
+                                op.getBias());
+    b.replaceOp(op, castIfNeeded(b, op.getLoc(), result, op.getType()));
     return success();
   }
 };

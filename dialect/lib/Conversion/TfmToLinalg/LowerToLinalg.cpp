@@ -31,6 +31,7 @@ struct TfmLowerToLinalgPass
     populateLowerActivationPatterns(patterns);
     populateLowerKVCachePatterns(patterns);
     populateLowerRotaryEmbeddingPatterns(patterns);
+    populateLowerFeedForwardPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
 

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -128,6 +129,104 @@ Value mlir::tfm::createSoftmax(OpBuilder &b, Location loc, Value input,
                                             args[1], zero);
         return arith::SelectOp::create(nb, nloc, empty, zero, quotient);
       });
+}
+
+Value mlir::tfm::createLinear(OpBuilder &b, Location loc, Value x,
+                              Value weight, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type elt = xType.getElementType();
+  unsigned rank = xType.getRank();
+
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  sizes.back() = tensor::getMixedSize(b, loc, weight, 0);
+  Value init;
+  if (bias) {
+    SmallVector<int64_t> leading;
+    for (unsigned d = 0; d + 1 < rank; ++d)
+      leading.push_back(d);
+    init = linalg::BroadcastOp::create(b, loc, bias,
+                                       createEmpty(b, loc, sizes, elt), leading)
+               .getResult()[0];
+  } else {
+    init = createFilled(b, loc, sizes, b.getFloatAttr(elt, 0.0));
+  }
+
+  // Loops: the leading dimensions, then n (output feature), k (input).
+  unsigned numLoops = rank + 1, n = rank - 1, k = rank;
+  SmallVector<AffineExpr> xExprs, outExprs;
+  for (unsigned d = 0; d + 1 < rank; ++d) {
+    xExprs.push_back(b.getAffineDimExpr(d));
+    outExprs.push_back(b.getAffineDimExpr(d));
+  }
+  xExprs.push_back(b.getAffineDimExpr(k));
+  outExprs.push_back(b.getAffineDimExpr(n));
+  AffineMap xMap = AffineMap::get(numLoops, 0, xExprs, ctx);
+  AffineMap wMap = AffineMap::get(
+      numLoops, 0, {b.getAffineDimExpr(n), b.getAffineDimExpr(k)}, ctx);
+  AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, ctx);
+
+  if (rank == 2) {
+    SmallVector<Attribute> maps = {AffineMapAttr::get(xMap),
+                                   AffineMapAttr::get(wMap),
+                                   AffineMapAttr::get(outMap)};
+    return linalg::MatmulOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{x, weight},
+               ValueRange{init},
+               {b.getNamedAttr("indexing_maps", b.getArrayAttr(maps))})
+        .getResult(0);
+  }
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  iterators[k] = utils::IteratorType::reduction;
+  return createGeneric(
+      b, loc, {x, weight}, {xMap, wMap}, init, outMap, iterators,
+      [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+        return arith::AddFOp::create(nb, nloc, args[2], prod);
+      });
+}
+
+Value mlir::tfm::createSilu(OpBuilder &b, Location loc, Value x) {
+  // exp(-x) overflows to inf for x < -88 and x / inf is -0, the limit;
+  // for large x it underflows to 0 and the result is x.
+  Type elt = x.getType();
+  Value negated = arith::NegFOp::create(b, loc, x);
+  Value denominator = arith::AddFOp::create(
+      b, loc, createFloat(b, loc, elt, 1.0), math::ExpOp::create(b, loc, negated));
+  return arith::DivFOp::create(b, loc, x, denominator);
+}
+
+Value mlir::tfm::createGelu(OpBuilder &b, Location loc, Value x,
+                            bool useTanh) {
+  Type elt = x.getType();
+  auto c = [&](double v) { return createFloat(b, loc, elt, v); };
+  Value inner;
+  if (useTanh) {
+    Value x3 = arith::MulFOp::create(b, loc, x,
+                                     arith::MulFOp::create(b, loc, x, x));
+    Value poly = arith::AddFOp::create(
+        b, loc, x, arith::MulFOp::create(b, loc, c(0.044715), x3));
+    inner = math::TanhOp::create(
+        b, loc, arith::MulFOp::create(b, loc, c(std::sqrt(2.0 / M_PI)), poly));
+  } else {
+    inner = math::ErfOp::create(b, loc,
+                                arith::MulFOp::create(b, loc, x, c(M_SQRT1_2)));
+  }
+  Value onePlus = arith::AddFOp::create(b, loc, c(1.0), inner);
+  Value half = arith::MulFOp::create(b, loc, x, c(0.5));
+  return arith::MulFOp::create(b, loc, half, onePlus);
+}
+
+Value mlir::tfm::convertFloat(OpBuilder &b, Location loc, Value value,
+                              Type type) {
+  unsigned from = value.getType().getIntOrFloatBitWidth();
+  unsigned to = type.getIntOrFloatBitWidth();
+  if (value.getType() == type)
+    return value;
+  if (from < to)
+    return arith::ExtFOp::create(b, loc, type, value);
+  return arith::TruncFOp::create(b, loc, type, value);
 }
 
 Value mlir::tfm::castToIndex(OpBuilder &b, Location loc, Value value) {

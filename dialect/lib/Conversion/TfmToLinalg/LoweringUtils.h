@@ -43,6 +43,24 @@ AffineMap dropDimMap(MLIRContext *ctx, unsigned rank, unsigned dropped);
 Value createSoftmax(OpBuilder &b, Location loc, Value input, unsigned axis,
                     bool zeroFullyMasked);
 
+/// x·Wᵀ + b for `input` [..., in] and `weight` [out, in] (PyTorch's layout),
+/// `bias` [out] optional: a linalg.matmul reading W transposed for a 2-D
+/// input, the same contraction as a linalg.generic otherwise, accumulated
+/// into the broadcast bias or zeros. The result is [..., out], as static as
+/// the operands make it.
+Value createLinear(OpBuilder &b, Location loc, Value input, Value weight,
+                   Value bias);
+
+/// Scalar bodies of the activations, for `x` of a float type.
+/// SiLU: x / (1 + exp(-x)), as PyTorch computes it.
+Value createSilu(OpBuilder &b, Location loc, Value x);
+/// GELU: x/2 · (1 + erf(x/√2)), or with `useTanh` PyTorch's approximation
+/// x/2 · (1 + tanh(√(2/π) · (x + 0.044715·x³))).
+Value createGelu(OpBuilder &b, Location loc, Value x, bool useTanh);
+
+/// `value` converted to the float type `type` (extf, truncf or itself).
+Value convertFloat(OpBuilder &b, Location loc, Value value, Type type);
+
 /// `value` (an integer or index) as an index.
 Value castToIndex(OpBuilder &b, Location loc, Value value);
 
@@ -57,6 +75,7 @@ void populateLowerEncodingAndMaskPatterns(RewritePatternSet &patterns);
 void populateLowerActivationPatterns(RewritePatternSet &patterns);
 void populateLowerKVCachePatterns(RewritePatternSet &patterns);
 void populateLowerRotaryEmbeddingPatterns(RewritePatternSet &patterns);
+void populateLowerFeedForwardPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::tfm
 
