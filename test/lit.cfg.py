@@ -25,6 +25,10 @@ config.substitutions.append(("%models", " ".join([
     config.python_executable,
     os.path.join(config.tfm_src_root, "test", "Models", "lib", "models.py"),
     "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
+config.substitutions.append(("%hf_models", " ".join([
+    config.python_executable,
+    os.path.join(config.tfm_src_root, "test", "Models", "lib", "hf_models.py"),
+    "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
 config.substitutions.append(("%attention_maps", " ".join([
     config.python_executable,
     os.path.join(config.tfm_src_root, "test", "Models", "lib",

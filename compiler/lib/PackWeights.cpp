@@ -41,58 +41,67 @@ struct Entry {
   std::string name, dtype;
   std::vector<int64_t> shape;
   const st::TensorInfo *source;
+  size_t file; // the shard that holds the source
   Packing packing;
   uint64_t bytes;
 };
 } // namespace
 
-LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
+LogicalResult mlir::tfm::writePackedWeights(ArrayRef<std::string> files,
                                             const WeightLayout &layout,
                                             llvm::raw_ostream &out,
                                             uint64_t &size,
                                             std::string &error) {
-  auto file = llvm::MemoryBuffer::getFile(weightsPath, /*IsText=*/false,
-                                          /*RequiresNullTerminator=*/false);
-  if (!file) {
-    error = weightsPath.str() + ": " + file.getError().message();
-    return failure();
-  }
-  const auto *base =
-      reinterpret_cast<const uint8_t *>((*file)->getBufferStart());
-  st::Header header;
-  if (!st::parseHeader(base, (*file)->getBufferSize(), header, error)) {
-    error = weightsPath.str() + ": " + error;
-    return failure();
+  // Every shard, mapped; entries point into them.
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> buffers;
+  std::vector<st::Header> headers(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto file = llvm::MemoryBuffer::getFile(files[i], /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+    if (!file) {
+      error = files[i] + ": " + file.getError().message();
+      return failure();
+    }
+    buffers.push_back(std::move(*file));
+    const auto *base =
+        reinterpret_cast<const uint8_t *>(buffers.back()->getBufferStart());
+    if (!st::parseHeader(base, buffers.back()->getBufferSize(), headers[i],
+                         error)) {
+      error = files[i] + ": " + error;
+      return failure();
+    }
   }
 
   std::vector<Entry> entries;
-  for (const st::TensorInfo &t : header.tensors) {
-    if (layout.plain.count(t.name))
-      entries.push_back(
-          {t.name, t.dtype, t.shape, &t, Packing::None, t.end - t.begin});
-    bool transpose = layout.transposed.count(t.name);
-    bool panels = layout.panels.count(t.name);
-    if (!transpose && !panels)
-      continue;
-    if (t.shape.size() != 2) {
-      error = weightsPath.str() + ": " + t.name + ": expected a matrix";
-      return failure();
+  for (size_t f = 0; f < files.size(); ++f)
+    for (const st::TensorInfo &t : headers[f].tensors) {
+      if (layout.plain.count(t.name))
+        entries.push_back(
+            {t.name, t.dtype, t.shape, &t, f, Packing::None, t.end - t.begin});
+      bool transpose = layout.transposed.count(t.name);
+      bool panels = layout.panels.count(t.name);
+      if (!transpose && !panels)
+        continue;
+      if (t.shape.size() != 2) {
+        error = files[f] + ": " + t.name + ": expected a matrix";
+        return failure();
+      }
+      int64_t rows = t.shape[0], cols = t.shape[1];
+      if (transpose)
+        entries.push_back({transposedName(t.name),
+                           "F32",
+                           {cols, rows},
+                           &t,
+                           f,
+                           Packing::Transpose,
+                           4 * static_cast<uint64_t>(rows) * cols});
+      if (panels) {
+        std::vector<int64_t> shape = st::panelShape(rows, cols);
+        entries.push_back(
+            {panelsName(t.name), "F32", shape, &t, f, Packing::Panels,
+             4 * static_cast<uint64_t>(shape[0]) * cols * TFM_PANEL_COLUMNS});
+      }
     }
-    int64_t rows = t.shape[0], cols = t.shape[1];
-    if (transpose)
-      entries.push_back({transposedName(t.name),
-                         "F32",
-                         {cols, rows},
-                         &t,
-                         Packing::Transpose,
-                         4 * static_cast<uint64_t>(rows) * cols});
-    if (panels) {
-      std::vector<int64_t> shape = st::panelShape(rows, cols);
-      entries.push_back(
-          {panelsName(t.name), "F32", shape, &t, Packing::Panels,
-           4 * static_cast<uint64_t>(shape[0]) * cols * TFM_PANEL_COLUMNS});
-    }
-  }
 
   // The header, padded with spaces so that the data stays 8-byte aligned.
   std::string json = "{";
@@ -111,14 +120,17 @@ LogicalResult mlir::tfm::writePackedWeights(StringRef weightsPath,
   json.append((8 - json.size() % 8) % 8, ' ');
   char length[8];
   for (int i = 0; i < 8; ++i)
-    length[i] = static_cast<char>(static_cast<uint64_t>(json.size()) >> (8 * i));
+    length[i] =
+        static_cast<char>(static_cast<uint64_t>(json.size()) >> (8 * i));
   out.write(length, 8);
   out << json;
   size += 8 + json.size();
 
   std::vector<float> matrix, packed;
   for (const Entry &e : entries) {
-    const uint8_t *data = base + header.dataStart + e.source->begin;
+    const uint8_t *data =
+        reinterpret_cast<const uint8_t *>(buffers[e.file]->getBufferStart()) +
+        headers[e.file].dataStart + e.source->begin;
     if (e.packing == Packing::None) {
       out.write(reinterpret_cast<const char *>(data), e.bytes);
     } else {

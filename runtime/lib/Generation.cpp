@@ -31,11 +31,11 @@ const float *logitsAt(const InputTensor &logits, int64_t b, int64_t s) {
 /// token is appended to `row` and passed to the callback, and the row
 /// finishes once it holds maxNewTokens.
 std::optional<int64_t> takeToken(Sampler &sampler, const InputTensor &logits,
-                                 int64_t b, int64_t s, int64_t eosId,
+                                 int64_t b, int64_t s, const ModelInfo &m,
                                  const GenerationOptions &o,
                                  std::vector<int64_t> &row, bool &done) {
   int64_t token = sampler.pick(logitsAt(logits, b, s), logits.shape[2]);
-  if (token == eosId) {
+  if (m.isEos(token)) {
     done = true;
     return std::nullopt;
   }
@@ -94,9 +94,8 @@ generateDecoderUncached(Model &model, const ModelInfo &m,
         continue;
       int64_t length = seqs[b].size();
       bool finished = false;
-      if (std::optional<int64_t> token =
-              takeToken(sampler, logits, b, length - 1, m.eosId, o,
-                        rows[b], finished)) {
+      if (std::optional<int64_t> token = takeToken(
+              sampler, logits, b, length - 1, m, o, rows[b], finished)) {
         seqs[b].push_back(*token);
         finished = finished || length + 1 >= m.maxSeqLen;
       }
@@ -140,9 +139,9 @@ generateEncoderDecoderUncached(Model &model, const ModelInfo &m,
       int64_t token = m.padId;
       if (!done[b]) {
         bool finished = false;
-        token = takeToken(sampler, logits, b, tgt.cols - 1, m.eosId, o,
-                          rows[b], finished)
-                    .value_or(m.padId);
+        token =
+            takeToken(sampler, logits, b, tgt.cols - 1, m, o, rows[b], finished)
+                .value_or(m.padId);
         done[b] = finished;
       }
       next.ids.push_back(token);
@@ -267,19 +266,22 @@ generateDecoderCached(Model &model, const ModelInfo &m, const IdBatch &prompts,
   // Appends the token chosen from `logits` at (b, s) to row b.
   auto advance = [&](const InputTensor &logits, int64_t b, int64_t s) {
     bool finished = false;
-    if (std::optional<int64_t> token = takeToken(
-            sampler, logits, b, s, m.eosId, o, rows[b], finished)) {
+    if (std::optional<int64_t> token =
+            takeToken(sampler, logits, b, s, m, o, rows[b], finished)) {
       seqs[b].push_back(*token);
-      finished = finished ||
-                 static_cast<int64_t>(seqs[b].size()) >= m.maxSeqLen;
+      finished =
+          finished || static_cast<int64_t>(seqs[b].size()) >= m.maxSeqLen;
     }
     done[b] = finished;
   };
 
-  KVCache cache(model, rowCount, m.maxSeqLen);
   int64_t cols = 0;
   for (const auto &seq : seqs)
     cols = std::max<int64_t>(cols, seq.size());
+  // No row goes past its prompt and maxNewTokens: a model that can reach
+  // 128k positions does not get a 128k cache for a short generation.
+  KVCache cache(model, rowCount,
+                std::min<int64_t>(m.maxSeqLen, cols + o.maxNewTokens));
   InputTensor ids = idsOf(rowCount, cols, [&](int64_t b, int64_t s) {
     return s < static_cast<int64_t>(seqs[b].size()) ? seqs[b][s] : m.padId;
   });
@@ -376,8 +378,7 @@ generateEncoderDecoderCached(Model &model, const ModelInfo &m,
       int64_t token = m.padId;
       if (!done[b]) {
         bool finished = false;
-        token = takeToken(sampler, results[0], b, 0, m.eosId, o, rows[b],
-                          finished)
+        token = takeToken(sampler, results[0], b, 0, m, o, rows[b], finished)
                     .value_or(m.padId);
         done[b] = finished;
       }
@@ -435,15 +436,13 @@ runGeneration(Model &model, const ModelInfo &m, const IdBatch &input,
 std::vector<std::vector<int64_t>> tfm::runtime::generateContinuations(
     Model &model, const ModelInfo &m, const IdBatch &prompts,
     const GenerationOptions &options, GenerationStats &stats) {
-  return runGeneration(model, m, prompts, options, stats,
-                       generateDecoderCached, generateDecoderUncached);
+  return runGeneration(model, m, prompts, options, stats, generateDecoderCached,
+                       generateDecoderUncached);
 }
 
-std::vector<std::vector<int64_t>>
-tfm::runtime::generateTargets(Model &model, const ModelInfo &m,
-                              const IdBatch &sources,
-                              const GenerationOptions &options,
-                              GenerationStats &stats) {
+std::vector<std::vector<int64_t>> tfm::runtime::generateTargets(
+    Model &model, const ModelInfo &m, const IdBatch &sources,
+    const GenerationOptions &options, GenerationStats &stats) {
   return runGeneration(model, m, sources, options, stats,
                        generateEncoderDecoderCached,
                        generateEncoderDecoderUncached);

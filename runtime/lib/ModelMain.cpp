@@ -8,8 +8,9 @@
 //         [--weights FILE]
 //
 // The flags and their help are in Flags.cpp; what depends on the
-// architecture is in Architecture.cpp. Ids are used as given (no bos/eos added to sources or prompts); batches
-// are padded with trailing pad_id. Every error is one line and exit code 2.
+// architecture is in Architecture.cpp. Ids are used as given (no bos/eos added
+// to sources or prompts); batches are padded with trailing pad_id. Every error
+// is one line and exit code 2.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +64,11 @@ ModelInfo parseModelInfo(const char *text) {
   m.padId = integer("pad_id");
   m.bosId = integer("bos_id");
   m.eosId = integer("eos_id");
+  m.eosIds = {m.eosId};
+  if (const tfm::json::Value *v = root.find("eos_ids"); v && v->array)
+    for (const tfm::json::Value &id : *v->array)
+      if (id.isInteger && !m.isEos(id.integer))
+        m.eosIds.push_back(id.integer);
   auto tokens = [&](const char *key) {
     std::vector<std::string> list;
     if (const tfm::json::Value *v = root.find(key); v && v->array)
@@ -138,16 +144,23 @@ IdBatch readIdFile(const std::string &path) {
 
 /// Checks ids against the vocabulary and the model's maximum length.
 void validate(const IdBatch &batch, const std::string &subject, int64_t vocab,
-              int64_t maxLen) {
+              int64_t maxLen, int64_t padId) {
   if (batch.rows == 0 || batch.cols == 0)
     throw Error(subject, "empty input: no token ids");
   if (batch.cols > maxLen)
     throw Error(subject, "sequence of " + std::to_string(batch.cols) +
                              " tokens is longer than max_seq_len " +
                              std::to_string(maxLen));
+  // Trailing padding may use a pad id outside the vocabulary (Hugging Face
+  // checkpoints reserve none; tfmc gives them vocab_size).
+  std::vector<int64_t> ends(batch.rows, batch.cols);
+  for (int64_t b = 0; b < batch.rows; ++b)
+    while (ends[b] > 0 && batch.at(b, ends[b] - 1) == padId)
+      --ends[b];
   for (int64_t i = 0; i < batch.rows * batch.cols; ++i) {
     int64_t id = batch.ids[i];
-    if (id < 0 || id >= vocab)
+    bool trailingPad = i % batch.cols >= ends[i / batch.cols];
+    if (!trailingPad && (id < 0 || id >= vocab))
       throw Error(subject, "token id " + std::to_string(id) + " (row " +
                                std::to_string(i / batch.cols) + ", position " +
                                std::to_string(i % batch.cols) +
@@ -246,7 +259,7 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
     subject = *o.value(Flag::Input);
     batch = readIdFile(subject);
   }
-  validate(batch, subject, arch.inputVocabSize(m), m.maxSeqLen);
+  validate(batch, subject, arch.inputVocabSize(m), m.maxSeqLen, m.padId);
 
   std::optional<IdBatch> target;
   if (o.has(Flag::TargetIds) || o.has(Flag::TargetInput)) {
@@ -255,7 +268,7 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
         targetIds ? "--target-ids" : *o.value(Flag::TargetInput);
     target = targetIds ? parseIdList("--target-ids", *targetIds)
                        : readIdFile(targetSubject);
-    validate(*target, targetSubject, m.tgtVocabSize, m.maxSeqLen);
+    validate(*target, targetSubject, m.tgtVocabSize, m.maxSeqLen, m.padId);
     if (target->rows != batch.rows)
       throw Error(targetSubject, "has " + std::to_string(target->rows) +
                                      " rows, the source has " +

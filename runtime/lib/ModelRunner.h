@@ -28,6 +28,15 @@ struct ModelInfo {
   std::string architecture;
   int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
   int64_t padId = 0, bosId = 0, eosId = 0;
+  /// Every id that ends a sequence: eos_id and the eos_ids of Hugging Face
+  /// checkpoints that have several.
+  std::vector<int64_t> eosIds;
+  bool isEos(int64_t id) const {
+    for (int64_t eos : eosIds)
+      if (id == eos)
+        return true;
+    return false;
+  }
   // Embedded by tfmc from the vocabulary files; empty when there is none.
   Vocabulary srcVocab, tgtVocab;
 };

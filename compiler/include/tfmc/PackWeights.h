@@ -32,11 +32,11 @@ std::string transposedName(StringRef name);
 /// The same for the copy in panels.
 std::string panelsName(StringRef name);
 
-/// Writes a safetensors file with the tensors of `weightsPath` that `layout`
-/// names: the plain ones as they are, the packed ones as F32 "<name>^T"
-/// or "<name>^P". Adds the bytes written to `size`. Memory holds two copies of
-/// one matrix at a time (the input is mapped).
-LogicalResult writePackedWeights(StringRef weightsPath,
+/// Writes a safetensors file with the tensors of `files` (one checkpoint's
+/// shards) that `layout` names: the plain ones as they are, the packed ones
+/// as F32 "<name>^T" or "<name>^P". Adds the bytes written to `size`. Memory
+/// holds two copies of one matrix at a time (the inputs are mapped).
+LogicalResult writePackedWeights(ArrayRef<std::string> files,
                                  const WeightLayout &layout,
                                  llvm::raw_ostream &out, uint64_t &size,
                                  std::string &error);

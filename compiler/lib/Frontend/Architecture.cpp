@@ -27,17 +27,19 @@ static ArrayRef<std::unique_ptr<ArchitectureSpec>> registry() {
   return specs;
 }
 
-const ArchitectureSpec *mlir::tfm::lookupArchitecture(StringRef name) {
+const ArchitectureSpec *mlir::tfm::lookupArchitecture(StringRef name,
+                                                      bool huggingFace) {
   for (const auto &spec : registry())
-    if (spec->name() == name)
+    if (spec->name() == name && spec->isHuggingFace() == huggingFace)
       return spec.get();
   return nullptr;
 }
 
-SmallVector<StringRef> mlir::tfm::architectureNames() {
+SmallVector<StringRef> mlir::tfm::architectureNames(bool huggingFace) {
   SmallVector<StringRef> names;
   for (const auto &spec : registry())
-    names.push_back(spec->name());
+    if (spec->isHuggingFace() == huggingFace)
+      names.push_back(spec->name());
   return names;
 }
 
@@ -47,7 +49,8 @@ OwningOpRef<ModuleOp> mlir::tfm::buildModel(MLIRContext *context,
   context->loadDialect<TfmDialect, arith::ArithDialect, func::FuncDialect,
                        linalg::LinalgDialect, tensor::TensorDialect>();
   ModuleBuilder m(context, config, weights);
-  lookupArchitecture(config.architecture)->buildEntryPoints(m);
+  lookupArchitecture(config.architecture, config.huggingFace)
+      ->buildEntryPoints(m);
   return m.takeModule();
 }
 
@@ -248,6 +251,7 @@ void mlir::tfm::buildDecoderEntryPoints(ModuleBuilder &m,
         self.keyPadding = f.input("key_mask");
         self.pastKeys = f.input("past_keys");
         self.pastValues = f.input("past_values");
+        self.positions = f.input("positions");
       } else {
         self.keyPadding = f.input("padding");
       }
@@ -274,13 +278,18 @@ void mlir::tfm::buildDecoderEntryPoints(ModuleBuilder &m,
   ModuleBuilder::Layer prefillLayer = selfAttentionLayer(
       "decoder_layer_prefill", AttentionMode::Prefill,
       {{"x", hidden}, {"padding", mask}}, {hidden, cache, cache});
+  // Rotary embeddings rotate the step's query and key by its position.
+  bool rotary = m.config().rope.enabled;
+  std::vector<std::pair<StringRef, Type>> stepLayerInputs = {
+      {"x", hidden},
+      {"key_mask", mask},
+      {"past_keys", cache},
+      {"past_values", cache}};
+  if (rotary)
+    stepLayerInputs.push_back({"positions", m.positionsType()});
   ModuleBuilder::Layer stepLayer =
       selfAttentionLayer("decoder_layer_step", AttentionMode::Step,
-                         {{"x", hidden},
-                          {"key_mask", mask},
-                          {"past_keys", cache},
-                          {"past_values", cache}},
-                         {hidden, cache, cache});
+                         stepLayerInputs, {hidden, cache, cache});
   SmallVector<Type> withCaches = {logits};
   withCaches.append(2 * layers, cache);
 
@@ -307,8 +316,11 @@ void mlir::tfm::buildDecoderEntryPoints(ModuleBuilder &m,
       stepLayer, prefix, layers,
       parts.embed(s, s.input("ids"), s.input("positions")),
       [&](int64_t i) {
-        return SmallVector<Value>{keyMask, s.input(cacheNames[2 * i]),
-                                  s.input(cacheNames[2 * i + 1])};
+        SmallVector<Value> extra = {keyMask, s.input(cacheNames[2 * i]),
+                                    s.input(cacheNames[2 * i + 1])};
+        if (rotary)
+          extra.push_back(s.input("positions"));
+        return extra;
       },
       collect);
   outs[0] = parts.logits(s, x);

@@ -12,29 +12,41 @@ using namespace mlir::tfm;
 
 FailureOr<std::vector<WeightSpec>>
 mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
-  const std::string &path = config.weightsPath;
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    error = path + ": cannot read: " + buffer.getError().message();
-    return failure();
+  // Every shard's header; a tensor may be in any of them.
+  std::vector<std::string> files = config.weightShards;
+  if (files.empty())
+    files.push_back(config.weightsPath);
+  std::vector<::tfm::safetensors::Header> headers(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto buffer = llvm::MemoryBuffer::getFile(files[i], /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      error = files[i] + ": cannot read: " + buffer.getError().message();
+      return failure();
+    }
+    StringRef data = (*buffer)->getBuffer();
+    std::string headerError;
+    if (!::tfm::safetensors::parseHeader(
+            reinterpret_cast<const uint8_t *>(data.data()), data.size(),
+            headers[i], headerError)) {
+      error = files[i] + ": " + headerError;
+      return failure();
+    }
   }
-  StringRef data = (*buffer)->getBuffer();
-  ::tfm::safetensors::Header header;
-  std::string headerError;
-  if (!::tfm::safetensors::parseHeader(
-          reinterpret_cast<const uint8_t *>(data.data()), data.size(), header,
-          headerError)) {
-    error = path + ": " + headerError;
-    return failure();
-  }
+  const std::string &path = files.size() == 1 ? files[0] : config.weightsPath;
+  auto find = [&](StringRef name) -> const ::tfm::safetensors::TensorInfo * {
+    for (const ::tfm::safetensors::Header &header : headers)
+      if (const ::tfm::safetensors::TensorInfo *t = header.find(name.str()))
+        return t;
+    return nullptr;
+  };
 
   std::vector<WeightSpec> used;
   std::vector<std::string> missing;
   llvm::StringSet<> expected;
   for (const WeightSpec &spec : expectedWeights(config)) {
     expected.insert(spec.name);
-    const ::tfm::safetensors::TensorInfo *t = header.find(spec.name);
+    const ::tfm::safetensors::TensorInfo *t = find(spec.name);
     if (!t) {
       if (!spec.optional)
         missing.push_back(spec.name);
@@ -51,12 +63,14 @@ mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
               ::tfm::safetensors::shapeString(t->shape);
       return failure();
     }
-    used.push_back(spec);
+    if (!spec.ignored)
+      used.push_back(spec);
   }
   std::vector<std::string> unexpected;
-  for (const ::tfm::safetensors::TensorInfo &t : header.tensors)
-    if (!expected.contains(t.name))
-      unexpected.push_back(t.name);
+  for (const ::tfm::safetensors::Header &header : headers)
+    for (const ::tfm::safetensors::TensorInfo &t : header.tensors)
+      if (!expected.contains(t.name))
+        unexpected.push_back(t.name);
 
   auto list = [](const std::vector<std::string> &names) {
     std::string s;
@@ -75,9 +89,11 @@ mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
     if (!unexpected.empty())
       error += "unexpected tensors: " + list(unexpected);
     StringRef arch = config.architectureName();
-    error += std::string(" (for ") + (arch.starts_with("e") ? "an " : "a ") +
-             arch.str() + " model as " +
-             "described in docs/model-format.md)";
+    if (config.huggingFace)
+      error += " (for a " + arch.str() + " checkpoint)";
+    else
+      error += std::string(" (for ") + (arch.starts_with("e") ? "an " : "a ") +
+               arch.str() + " model as described in docs/model-format.md)";
     return failure();
   }
   return used;

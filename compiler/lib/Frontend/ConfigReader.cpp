@@ -6,6 +6,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::tfm;
 using JsonValue = ConfigReader::JsonValue;
@@ -77,6 +79,23 @@ unsigned ConfigReader::choice(StringRef key, ArrayRef<StringRef> choices) {
     fail(key, "unknown value \"" + s + "\" (expected one of " + list + ")");
   }
   return 0;
+}
+
+double ConfigReader::number(StringRef key, bool required, double low,
+                            double high, double defaultValue) {
+  const JsonValue *v = get(key, required);
+  if (!v)
+    return defaultValue;
+  if (v->kind != JsonValue::Kind::Number || !std::isfinite(v->number) ||
+      v->number <= low || v->number >= high) {
+    std::string found = v->kind == JsonValue::Kind::Number
+                            ? std::to_string(v->number)
+                            : v->kindName();
+    fail(key, "expected a number above " + std::to_string(low) + " and below " +
+                  std::to_string(high) + ", found " + found);
+    return defaultValue;
+  }
+  return v->number;
 }
 
 std::string ConfigReader::path(StringRef key, bool required) {

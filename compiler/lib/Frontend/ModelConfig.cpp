@@ -195,11 +195,15 @@ std::string ModelConfig::toRuntimeJson() const {
      << ", \"tgt_vocab_size\": " << tgtVocabSize
      << ", \"max_seq_len\": " << maxSeqLen << ", \"pad_id\": " << padId
      << ", \"bos_id\": " << bosId << ", \"eos_id\": " << eosId
+     << ", \"eos_ids\": [";
+  for (size_t i = 0; i < extraEosIds.size(); ++i)
+    os << (i ? ", " : "") << extraEosIds[i];
+  os << "]"
      << ", \"src_tokens\": " << tokens(srcTokens)
      << ", \"tgt_tokens\": " << tokens(tgtTokens) << "}";
   return os.str();
 }
 
 std::vector<WeightSpec> mlir::tfm::expectedWeights(const ModelConfig &c) {
-  return lookupArchitecture(c.architecture)->weights(c);
+  return lookupArchitecture(c.architecture, c.huggingFace)->weights(c);
 }

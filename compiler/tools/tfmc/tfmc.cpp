@@ -11,9 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfm/Conversion/Passes.h"
 #include "tfm/IR/TfmDialect.h"
 #include "tfm/Runtime.h"
-#include "tfm/Conversion/Passes.h"
 #include "tfm/Transforms/Passes.h"
 #include "tfm/Version.h"
 #include "tfmc/Codegen.h"
@@ -337,17 +337,18 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module;
   std::optional<tfm::ModelConfig> model;
   tfm::ModuleInfo info;
-  auto input = openInputFile(inputFilename, &error);
-  if (!input)
-    return fail(error);
-  StringRef text = input->getBuffer();
-  if (tfm::isModelDescription(text)) {
-    // A model description: validate it and its weights, then write its IR.
-    Stage stage(timing, "model description to tfm IR");
-    FailureOr<tfm::ModelConfig> config =
-        tfm::loadModelConfig(inputFilename, text, error);
+  // A model: a Hugging Face checkpoint directory or a model description.
+  // Its weights are checked, then its IR written.
+  auto buildModel = [&](FailureOr<tfm::ModelConfig> config) -> int {
     if (failed(config))
       return fail(error);
+    if (externalWeights && !config->weightShards.empty())
+      return fail(config->weightsPath +
+                  ": --external-weights reads one safetensors file; this "
+                  "checkpoint has " +
+                  std::to_string(config->weightShards.size()) +
+                  " shards (embed them: compile without "
+                  "--external-weights)");
     FailureOr<std::vector<tfm::WeightSpec>> weights =
         tfm::checkWeights(*config, error);
     if (failed(weights))
@@ -359,8 +360,28 @@ int main(int argc, char **argv) {
     info.modelConfig = model->toRuntimeJson();
     if (externalWeights)
       info.weightsPath = model->weightsPath;
+    return 0;
+  };
+  std::unique_ptr<llvm::MemoryBuffer> input;
+  if (tfm::isCheckpointDirectory(inputFilename)) {
+    Stage stage(timing, "checkpoint to tfm IR");
+    if (int status = buildModel(tfm::loadCheckpoint(inputFilename, error)))
+      return status;
+    stage.end();
+  } else if (llvm::sys::fs::is_directory(inputFilename)) {
+    return fail(inputFilename + ": a directory without config.json (expected "
+                                "a Hugging Face checkpoint directory, a "
+                                "model description or tfm IR)");
+  } else if (!(input = openInputFile(inputFilename, &error))) {
+    return fail(error);
+  } else if (tfm::isModelDescription(input->getBuffer())) {
+    Stage stage(timing, "model description to tfm IR");
+    if (int status = buildModel(
+            tfm::loadModelConfig(inputFilename, input->getBuffer(), error)))
+      return status;
     stage.end();
   } else {
+    StringRef text = input->getBuffer();
     Stage stage(timing, "parsing tfm IR");
     sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
     std::string parseErrors;
@@ -541,8 +562,10 @@ int main(int argc, char **argv) {
           layout.panels.insert(name);
     auto write = [&](llvm::raw_ostream &out, uint64_t &size,
                      std::string &error) {
-      return tfm::writePackedWeights(model->weightsPath, layout, out, size,
-                                     error);
+      std::vector<std::string> files = model->weightShards;
+      if (files.empty())
+        files.push_back(model->weightsPath);
+      return tfm::writePackedWeights(files, layout, out, size, error);
     };
     if (failed(tfm::appendWeights(outputPath, write, error))) {
       llvm::sys::fs::remove(outputPath);

@@ -33,6 +33,9 @@ public:
   virtual StringRef name() const = 0;
   /// What its executables do.
   virtual ModelKind kind() const = 0;
+  /// Whether the name is a Hugging Face `model_type` (a checkpoint
+  /// directory's config.json) rather than a model.json `architecture`.
+  virtual bool isHuggingFace() const { return false; }
   /// Reads the keys that belong to this architecture alone, rejecting
   /// those of the others.
   virtual void readKeys(ConfigReader &keys, ModelConfig &c) const = 0;
@@ -42,10 +45,13 @@ public:
   virtual void buildEntryPoints(ModuleBuilder &m) const = 0;
 };
 
-/// The architecture called `name`, or null.
-const ArchitectureSpec *lookupArchitecture(StringRef name);
-/// Every registered architecture's name, in registration order.
-SmallVector<StringRef> architectureNames();
+/// The architecture called `name` (of Hugging Face's model types when
+/// `huggingFace`), or null.
+const ArchitectureSpec *lookupArchitecture(StringRef name,
+                                           bool huggingFace = false);
+/// The names of the registered architectures of model.json (or of Hugging
+/// Face's model types), in registration order.
+SmallVector<StringRef> architectureNames(bool huggingFace = false);
 
 /// The module under construction and what every entry point needs.
 class ModuleBuilder {

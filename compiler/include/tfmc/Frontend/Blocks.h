@@ -39,10 +39,11 @@ struct NormWeights {
   std::string weight, bias;
 };
 
-/// The weights of a feed-forward block `down(act(up(x)))`; biases may be
-/// empty.
+/// The weights of a feed-forward block `down(act(up(x)))`, or of a gated
+/// one `down(act(gate(x)) * up(x))`; biases may be empty.
 struct FeedForwardWeights {
   std::string up, upBias, down, downBias;
+  std::string gate;
 };
 
 /// How an attention block runs inside a layer function.
@@ -68,6 +69,9 @@ struct AttentionSite {
   bool causal = false;
   /// Step: the layer's cached keys and values [L, B, H, D].
   Value pastKeys, pastValues;
+  /// Positions of the first query of each row [B] (decode steps), for
+  /// rotary embeddings; null: 0.
+  Value positions;
   /// Cross-attention against keys and values projected once per source
   /// ([B, H, S, D]); the query alone is projected.
   Value fixedKeys, fixedValues;
@@ -104,13 +108,15 @@ public:
   RankedTensorType activations(int64_t features);
   /// Attention weights [B, H, Sq, Skv].
   RankedTensorType mapType();
-  /// Keys or values in the cache's position-major layout [S, B, H, D].
+  /// Keys or values in the cache's position-major layout [S, B, Hkv, D].
   RankedTensorType cacheType();
-  /// Keys or values in attention's layout [B, H, S, D].
+  /// Keys or values in attention's layout [B, Hkv, S, D].
   RankedTensorType headsType();
 
   // Blocks.
   Value paddingMask(Value ids);
+  /// Token embedding (scaled by sqrt(d_model) when the model asks).
+  Value tokenEmbedding(Value ids, StringRef table);
   /// Token embedding (scaled by sqrt(d_model) when the model asks) plus
   /// positions, which start at `offset[b]` in row b when it is given.
   Value embed(Value ids, StringRef table, StringRef positions,
@@ -135,6 +141,12 @@ public:
                                ArrayRef<std::string> suffixes);
 
 private:
+  /// q [B, H, S, D], k and v [B, Hkv, S, D] of `query` and `keyValue`.
+  SmallVector<Value, 3> projectQueryKeyValue(Value query, Value keyValue,
+                                             const AttentionWeights &w);
+  /// Rotary position embeddings of heads [B, H, S, D] when the model has
+  /// them; positions start at `offset[b]` (null: 0).
+  Value rotate(Value heads, Value offset);
   Value attendAndProject(Value q, Value k, Value v, Value mask4, bool causal,
                          const AttentionWeights &w);
 

@@ -45,6 +45,9 @@ public:
                   int64_t defaultValue = 0);
   bool boolean(StringRef key, bool required, bool defaultValue = false);
   std::string string(StringRef key, bool required);
+  /// A finite number in (low, high), or `defaultValue` when absent.
+  double number(StringRef key, bool required, double low, double high,
+                double defaultValue = 0);
   /// A path, relative to the description's folder, of a file that exists;
   /// returned absolute ("" when absent).
   std::string path(StringRef key, bool required);

@@ -18,12 +18,19 @@ namespace mlir::tfm {
 std::unique_ptr<ArchitectureSpec> createTorchEncoderArchitecture();
 std::unique_ptr<ArchitectureSpec> createTorchDecoderArchitecture();
 std::unique_ptr<ArchitectureSpec> createTorchEncoderDecoderArchitecture();
+std::unique_ptr<ArchitectureSpec> createLlamaArchitecture();
+std::unique_ptr<ArchitectureSpec> createQwen2Architecture();
+std::unique_ptr<ArchitectureSpec> createMistralArchitecture();
 
 inline void
 registerArchitectures(std::vector<std::unique_ptr<ArchitectureSpec>> &list) {
   list.push_back(createTorchEncoderArchitecture());
   list.push_back(createTorchDecoderArchitecture());
   list.push_back(createTorchEncoderDecoderArchitecture());
+  // Hugging Face model types.
+  list.push_back(createLlamaArchitecture());
+  list.push_back(createQwen2Architecture());
+  list.push_back(createMistralArchitecture());
 }
 
 } // namespace mlir::tfm

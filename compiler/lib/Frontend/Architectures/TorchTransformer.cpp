@@ -19,8 +19,12 @@ NormWeights torch_transformer::norm(const std::string &p) {
 }
 
 FeedForwardWeights torch_transformer::feedForward(const std::string &p) {
-  return {p + ".linear1.weight", p + ".linear1.bias", p + ".linear2.weight",
-          p + ".linear2.bias"};
+  FeedForwardWeights w;
+  w.up = p + ".linear1.weight";
+  w.upBias = p + ".linear1.bias";
+  w.down = p + ".linear2.weight";
+  w.downBias = p + ".linear2.bias";
+  return w;
 }
 
 static void addAttentionWeights(std::vector<WeightSpec> &specs,
