@@ -15,7 +15,7 @@ TFM_CMAKE_ARGS="-DTFM_FUZZ=ON ${TFM_CMAKE_ARGS:-}"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz-json fuzz-safetensors fuzz-npy fuzz-model-json fuzz-tfm-ir)
+  targets=(fuzz-json fuzz-safetensors fuzz-npy fuzz-model-json fuzz-hf-config fuzz-tfm-ir)
 fi
 
 # libclang-rt-22-dev: libFuzzer and the sanitizers' runtimes for clang-22.

@@ -1,0 +1,52 @@
+"""Writes a small random Hugging Face llama checkpoint directory for the
+frontend's error tests.
+
+    make_hf_checkpoint.py DIR [--set KEY=JSON]... [--unset KEY]...
+        [--drop TENSOR] [--shards N] [--model-type T]
+
+--set changes config.json after the weights are written (so that a bad
+value meets weights of the original shapes); --drop leaves a tensor out.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..",
+                                    ".."))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from hf_reference import LlamaForCausalLM, write_checkpoint  # noqa: E402
+from tfm_export import write_safetensors  # noqa: E402
+
+p = argparse.ArgumentParser()
+p.add_argument("dir")
+p.add_argument("--set", action="append", default=[])
+p.add_argument("--unset", action="append", default=[])
+p.add_argument("--drop")
+p.add_argument("--shards", type=int, default=1)
+a = p.parse_args()
+
+config = dict(model_type="llama", vocab_size=32, hidden_size=16,
+              intermediate_size=24, num_hidden_layers=1,
+              num_attention_heads=2, num_key_value_heads=1,
+              max_position_embeddings=16, rms_norm_eps=1e-6,
+              bos_token_id=1, eos_token_id=2)
+torch.manual_seed(0)
+model = LlamaForCausalLM(config)
+write_checkpoint(model, config, a.dir, shards=a.shards)
+if a.drop:
+    state = {k: v for k, v in model.state_dict().items() if k != a.drop}
+    write_safetensors(state, os.path.join(a.dir, "model.safetensors"))
+path = os.path.join(a.dir, "config.json")
+with open(path) as f:
+    config = json.load(f)
+for item in a.set:
+    key, value = item.split("=", 1)
+    config[key] = json.loads(value)
+for key in a.unset:
+    config.pop(key)
+with open(path, "w") as f:
+    json.dump(config, f)
