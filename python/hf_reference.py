@@ -4,10 +4,12 @@ modeling_llama.py (LlamaRMSNorm, LlamaRotaryEmbedding and the rope
 initialization functions of modeling_rope_utils.py, rotate_half,
 apply_rotary_pos_emb, repeat_kv, eager attention, LlamaMLP,
 LlamaDecoderLayer, LlamaForCausalLM), which Qwen2 (q/k/v biases) and
-Mistral share.
+Mistral share; and modeling_gpt2.py (Conv1D, GPT2Attention's eager path,
+GPT2MLP, GPT2Block, GPT2LMHeadModel).
 
     from hf_reference import LlamaForCausalLM, write_checkpoint
     model = LlamaForCausalLM(config)        # config: a config.json dict
+    model = GPT2LMHeadModel(config)         # model_type "gpt2"
     logits = model(ids)                     # ids [B, S] without padding
     write_checkpoint(model, config, dir)    # config.json + safetensors
 
@@ -206,6 +208,133 @@ class LlamaForCausalLM(nn.Module):
         return self.lm_head(self.model(ids))
 
 
+class Conv1D(nn.Module):
+    """transformers' pytorch_utils.Conv1D: a linear map whose weight is
+    stored [in, out] (nf outputs, nx inputs). Initialized as nn.Linear is,
+    for unit-scale activations (GPT-2's own init uses std 0.02)."""
+
+    def __init__(self, nf, nx):
+        super().__init__()
+        self.nf = nf
+        bound = 1 / math.sqrt(nx)
+        self.weight = nn.Parameter(torch.empty(nx, nf).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(nf).uniform_(-bound, bound))
+
+    def forward(self, x):
+        size_out = x.size()[:-1] + (self.nf,)
+        x = torch.addmm(self.bias, x.view(-1, x.size(-1)), self.weight)
+        return x.view(size_out)
+
+
+def gpt2_activation(name):
+    """ACT2FN's entries GPT-2 configs name."""
+    if name in ("gelu_new", "gelu_pytorch_tanh"):
+        # NewGELUActivation: the tanh approximation, written out.
+        return lambda x: 0.5 * x * (1.0 + torch.tanh(
+            math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+    if name == "gelu":
+        return nn.functional.gelu
+    if name == "relu":
+        return nn.functional.relu
+    raise ValueError(f"activation {name}")
+
+
+class GPT2Attention(nn.Module):
+    """Self-attention, eager path (_attn): scores / sqrt(head size), the
+    causal mask filled with finfo.min, softmax, dropout off."""
+
+    def __init__(self, c):
+        super().__init__()
+        e = c["n_embd"]
+        self.heads = c["n_head"]
+        self.head_dim = e // self.heads
+        self.split_size = e
+        self.c_attn = Conv1D(3 * e, e)
+        self.c_proj = Conv1D(e, e)
+
+    def _split_heads(self, t):
+        return t.view(t.size()[:-1] + (self.heads, self.head_dim)).permute(
+            0, 2, 1, 3)
+
+    def forward(self, h):
+        query, key, value = self.c_attn(h).split(self.split_size, dim=2)
+        q, k, v = (self._split_heads(t) for t in (query, key, value))
+        w = torch.matmul(q, k.transpose(-1, -2))
+        w = w / torch.full([], v.size(-1) ** 0.5, dtype=w.dtype)
+        s = q.size(-2)
+        causal = torch.tril(torch.ones((s, s), dtype=torch.bool))
+        w = torch.where(causal, w, torch.full([], torch.finfo(w.dtype).min))
+        w = nn.functional.softmax(w, dim=-1).type(v.dtype)
+        out = torch.matmul(w, v).permute(0, 2, 1, 3).contiguous()
+        return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
+class GPT2MLP(nn.Module):
+    def __init__(self, inner, c):
+        super().__init__()
+        self.c_fc = Conv1D(inner, c["n_embd"])
+        self.c_proj = Conv1D(c["n_embd"], inner)
+        self.act = gpt2_activation(c.get("activation_function", "gelu_new"))
+
+    def forward(self, x):
+        return self.c_proj(self.act(self.c_fc(x)))
+
+
+class GPT2Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        e, eps = c["n_embd"], c.get("layer_norm_epsilon", 1e-5)
+        inner = c.get("n_inner") or 4 * e
+        self.ln_1 = nn.LayerNorm(e, eps=eps)
+        self.attn = GPT2Attention(c)
+        self.ln_2 = nn.LayerNorm(e, eps=eps)
+        self.mlp = GPT2MLP(inner, c)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class GPT2Model(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        e = c["n_embd"]
+        self.wte = nn.Embedding(c["vocab_size"], e)
+        self.wpe = nn.Embedding(c["n_positions"], e)
+        self.h = nn.ModuleList(GPT2Block(c) for _ in range(c["n_layer"]))
+        self.ln_f = nn.LayerNorm(e, eps=c.get("layer_norm_epsilon", 1e-5))
+
+    def forward(self, ids):
+        positions = torch.arange(ids.shape[1])[None]
+        x = self.wte(ids) + self.wpe(positions)
+        for block in self.h:
+            x = block(x)
+        return self.ln_f(x)
+
+
+class GPT2LMHeadModel(nn.Module):
+    """logits = ln_f(h) @ lm_head; lm_head is wte unless
+    tie_word_embeddings is false (PretrainedConfig ties by default)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.config = c
+        self.transformer = GPT2Model(c)
+        self.lm_head = nn.Linear(c["n_embd"], c["vocab_size"], bias=False)
+        if c.get("tie_word_embeddings", True):
+            self.lm_head.weight = self.transformer.wte.weight
+
+    def forward(self, ids):
+        return self.lm_head(self.transformer(ids))
+
+
+def causal_lm(config):
+    """The reference model of a config.json dict's model_type."""
+    if config["model_type"] == "gpt2":
+        return GPT2LMHeadModel(config)
+    return LlamaForCausalLM(config)
+
+
 def greedy(model, rows, max_new, eos_ids, limit):
     """Greedy decoding of each prompt (a list of ids) on its own, as
     generate() does for batch 1: argmax, stop at any eos id, at max_new new
@@ -236,7 +365,8 @@ def write_checkpoint(model, config, out_dir, dtype=torch.float32, shards=1,
     Tied weights are saved once, as save_pretrained does."""
     os.makedirs(out_dir, exist_ok=True)
     state = model.state_dict()
-    if config.get("tie_word_embeddings", False):
+    tied_default = config["model_type"] == "gpt2"
+    if config.get("tie_word_embeddings", tied_default):
         state.pop("lm_head.weight", None)
     names = sorted(state)
     tensors = {n: state[n].detach().to(dtype) for n in names}

@@ -7,6 +7,7 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <utility>
 #include <vector>
 
 using namespace mlir;
@@ -44,6 +45,8 @@ struct Entry {
   size_t file; // the shard that holds the source
   Packing packing;
   uint64_t bytes;
+  /// The source holds the [in, out] matrix of an [out, in] weight.
+  bool sourceTransposed = false;
 };
 } // namespace
 
@@ -75,31 +78,38 @@ LogicalResult mlir::tfm::writePackedWeights(ArrayRef<std::string> files,
   std::vector<Entry> entries;
   for (size_t f = 0; f < files.size(); ++f)
     for (const st::TensorInfo &t : headers[f].tensors) {
-      if (layout.plain.count(t.name))
-        entries.push_back(
-            {t.name, t.dtype, t.shape, &t, f, Packing::None, t.end - t.begin});
+      bool plain = layout.plain.count(t.name);
       bool transpose = layout.transposed.count(t.name);
       bool panels = layout.panels.count(t.name);
-      if (!transpose && !panels)
+      bool flipped = layout.storedTransposed.count(t.name);
+      if (!flipped && plain)
+        entries.push_back(
+            {t.name, t.dtype, t.shape, &t, f, Packing::None, t.end - t.begin});
+      if (!transpose && !panels && !(flipped && plain))
         continue;
       if (t.shape.size() != 2) {
         error = files[f] + ": " + t.name + ": expected a matrix";
         return failure();
       }
-      int64_t rows = t.shape[0], cols = t.shape[1];
-      if (transpose)
-        entries.push_back({transposedName(t.name),
-                           "F32",
-                           {cols, rows},
-                           &t,
-                           f,
-                           Packing::Transpose,
-                           4 * static_cast<uint64_t>(rows) * cols});
+      // The [out, in] matrix's rows and columns.
+      int64_t rows = t.shape[flipped ? 1 : 0], cols = t.shape[flipped ? 0 : 1];
+      uint64_t bytes = 4 * static_cast<uint64_t>(rows) * cols;
+      if (flipped && plain)
+        entries.push_back({t.name, "F32", {rows, cols}, &t, f,
+                           Packing::Transpose, bytes});
+      // A stored [in, out] matrix is already the transposed copy.
+      if (transpose && flipped)
+        entries.push_back({transposedName(t.name), t.dtype, t.shape, &t, f,
+                           Packing::None, t.end - t.begin});
+      else if (transpose)
+        entries.push_back({transposedName(t.name), "F32", {cols, rows}, &t, f,
+                           Packing::Transpose, bytes});
       if (panels) {
         std::vector<int64_t> shape = st::panelShape(rows, cols);
         entries.push_back(
             {panelsName(t.name), "F32", shape, &t, f, Packing::Panels,
-             4 * static_cast<uint64_t>(shape[0]) * cols * TFM_PANEL_COLUMNS});
+             4 * static_cast<uint64_t>(shape[0]) * cols * TFM_PANEL_COLUMNS,
+             flipped});
       }
     }
 
@@ -126,7 +136,7 @@ LogicalResult mlir::tfm::writePackedWeights(ArrayRef<std::string> files,
   out << json;
   size += 8 + json.size();
 
-  std::vector<float> matrix, packed;
+  std::vector<float> matrix, packed, flipped;
   for (const Entry &e : entries) {
     const uint8_t *data =
         reinterpret_cast<const uint8_t *>(buffers[e.file]->getBufferStart()) +
@@ -138,6 +148,13 @@ LogicalResult mlir::tfm::writePackedWeights(ArrayRef<std::string> files,
       matrix.resize(static_cast<size_t>(rows) * cols);
       packed.resize(e.bytes / sizeof(float));
       st::toFloats(data, e.source->dtype, matrix.size(), matrix.data());
+      if (e.sourceTransposed) {
+        // [in, out] to [out, in] first (panels of a Conv1D weight).
+        flipped.resize(matrix.size());
+        st::transposeFloats(matrix.data(), rows, cols, flipped.data());
+        matrix.swap(flipped);
+        std::swap(rows, cols);
+      }
       if (e.packing == Packing::Transpose)
         st::transposeFloats(matrix.data(), rows, cols, packed.data());
       else

@@ -117,6 +117,9 @@ struct WeightSpec {
   /// Accepted in a checkpoint but not used (a tied lm_head.weight, rotary
   /// inverse frequencies that tfmc computes itself).
   bool ignored = false;
+  /// A matrix `shape` [out, in] that the file stores as [in, out] (GPT-2's
+  /// Conv1D weights); tfmc reorders it when it packs the weights.
+  bool transposedInFile = false;
 };
 
 /// Every weight of the model, in a fixed order (the architecture's table).

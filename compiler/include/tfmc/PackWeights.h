@@ -24,6 +24,10 @@ struct WeightLayout {
   std::set<std::string> plain;      // as stored
   std::set<std::string> transposed; // 2-D [out, in], taken as [in, out]
   std::set<std::string> panels;     // 2-D [out, in], taken in panels
+  /// Matrices [out, in] that the files store as [in, out] (GPT-2's Conv1D
+  /// weights): reordered here, so that the entry points take every layout
+  /// above as they would of an [out, in] file.
+  std::set<std::string> storedTransposed;
 };
 
 /// The name a transposed copy of tensor `name` has in an embedded file (`^`
@@ -35,7 +39,8 @@ std::string panelsName(StringRef name);
 /// Writes a safetensors file with the tensors of `files` (one checkpoint's
 /// shards) that `layout` names: the plain ones as they are, the packed ones
 /// as F32 "<name>^T" or "<name>^P". Adds the bytes written to `size`. Memory
-/// holds two copies of one matrix at a time (the inputs are mapped).
+/// holds two copies of one matrix at a time, three for one stored
+/// transposed (the inputs are mapped).
 LogicalResult writePackedWeights(ArrayRef<std::string> files,
                                  const WeightLayout &layout,
                                  llvm::raw_ostream &out, uint64_t &size,

@@ -7,6 +7,8 @@
 
 #include "tfm/formats/Safetensors.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::tfm;
 
@@ -52,14 +54,19 @@ mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
         missing.push_back(spec.name);
       continue;
     }
-    if (t->dtype != "F32" && t->dtype != "F16" && t->dtype != "BF16") {
+    // Ignored tensors are never read: a saved boolean mask is fine.
+    if (!spec.ignored && t->dtype != "F32" && t->dtype != "F16" &&
+        t->dtype != "BF16") {
       error = path + ": " + spec.name + ": unsupported dtype " + t->dtype +
               " (expected F32, F16 or BF16)";
       return failure();
     }
-    if (t->shape != spec.shape) {
+    std::vector<int64_t> stored = spec.shape;
+    if (spec.transposedInFile)
+      std::reverse(stored.begin(), stored.end());
+    if (t->shape != stored) {
       error = path + ": " + spec.name + ": expected shape " +
-              ::tfm::safetensors::shapeString(spec.shape) + ", found " +
+              ::tfm::safetensors::shapeString(stored) + ", found " +
               ::tfm::safetensors::shapeString(t->shape);
       return failure();
     }

@@ -353,6 +353,15 @@ int main(int argc, char **argv) {
         tfm::checkWeights(*config, error);
     if (failed(weights))
       return fail(error);
+    // The runtime maps an external file as it is: every matrix must be
+    // stored [out, in].
+    if (externalWeights)
+      for (const tfm::WeightSpec &w : *weights)
+        if (w.transposedInFile)
+          return fail(config->weightsPath + ": --external-weights: " +
+                      w.name +
+                      " is stored [in, out] (a Conv1D weight); embed the "
+                      "weights (compile without --external-weights)");
     model = *config;
     module = tfm::buildModel(&context, *model, *weights);
     if (failed(verify(*module)))
@@ -560,6 +569,9 @@ int main(int argc, char **argv) {
           layout.transposed.insert(name);
         else if (kind == TFM_ARG_WEIGHT_PANELS)
           layout.panels.insert(name);
+    for (const tfm::WeightSpec &w : tfm::expectedWeights(*model))
+      if (w.transposedInFile)
+        layout.storedTransposed.insert(w.name);
     auto write = [&](llvm::raw_ostream &out, uint64_t &size,
                      std::string &error) {
       std::vector<std::string> files = model->weightShards;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hugging Face decoder checkpoints (llama, qwen2, mistral) compiled by tfmc
+"""Hugging Face decoder checkpoints (llama, qwen2, mistral, gpt2) compiled by tfmc
 against the PyTorch reference written from transformers' modeling code
 (python/hf_reference.py).
 
@@ -35,7 +35,7 @@ from models import (MIN_GAP, ROOT, THREADS, check_generation,  # noqa: E402
                     check_outputs, run)
 
 sys.path.insert(0, os.path.join(ROOT, "python"))
-from hf_reference import LlamaForCausalLM, greedy, write_checkpoint  # noqa
+from hf_reference import causal_lm, greedy, write_checkpoint  # noqa
 
 SEEDS = 40
 MAX_NEW = 12
@@ -90,6 +90,38 @@ CASES = {
 }
 
 
+def gpt2(**kw):
+    base = dict(model_type="gpt2", vocab_size=101, n_embd=64, n_layer=2,
+                n_head=4, n_inner=None, n_positions=64,
+                activation_function="gelu_new", layer_norm_epsilon=1e-5,
+                scale_attn_weights=True, bos_token_id=1, eos_token_id=2)
+    return dict(base, **kw)
+
+
+# Observed errors: 1.3e-6, 7.2e-7, 3.6e-6 and 7.2e-7.
+GPT2_CASES = {
+    # gelu_new, tied (GPT-2's default: no tie_word_embeddings key), n_inner
+    # null (4 * n_embd), 2 layers, f32.
+    "gpt2_gelu_new_tied": dict(config=gpt2(), gain=8.0, tolerance=1.5e-5),
+    # n_inner given, erf gelu, untied lm_head, 3 layers, an eos id some
+    # row stops at.
+    "gpt2_inner_gelu_untied": dict(
+        config=gpt2(n_inner=80, n_layer=3, activation_function="gelu",
+                    tie_word_embeddings=False),
+        stop_at_eos=True, tolerance=8e-6),
+    # bf16 weights, gelu_pytorch_tanh, 8 heads of 12 (n_embd 96).
+    "gpt2_bf16": dict(
+        config=gpt2(n_embd=96, n_head=8,
+                    activation_function="gelu_pytorch_tanh"),
+        dtype=torch.bfloat16, gain=8.0, tolerance=4e-5),
+    # relu, in 2 shards, untied.
+    "gpt2_relu_sharded": dict(
+        config=gpt2(activation_function="relu", tie_word_embeddings=False),
+        shards=2, tolerance=8e-6),
+}
+CASES.update(GPT2_CASES)
+
+
 def reference(c, seed, dtype, gain=1.0):
     """The reference model with PyTorch's default initialization (unit-scale
     activations), norm gains and biases random too (so that a dropped one
@@ -97,17 +129,19 @@ def reference(c, seed, dtype, gain=1.0):
     h·Eᵀ favour the last token's own embedding: `gain` strengthens the
     layers' outputs, or every row repeats one id."""
     torch.manual_seed(seed)
-    model = LlamaForCausalLM(c)
+    model = causal_lm(c)
     gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in model.named_parameters():
             if name.endswith("bias"):
                 p.copy_(torch.randn(p.shape, generator=gen) * 0.1)
-            elif "norm" in name:
+            elif "norm" in name or ".ln_" in name:
                 p.copy_(1 + torch.randn(p.shape, generator=gen) * 0.2)
-            elif name.endswith(("down_proj.weight", "o_proj.weight")):
+            elif name.endswith(("down_proj.weight", "o_proj.weight",
+                                "c_proj.weight")):
                 p.mul_(gain)
-            elif name.endswith("embed_tokens.weight") and gain != 1.0:
+            elif name.endswith(("embed_tokens.weight", "wte.weight")) and \
+                    gain != 1.0:
                 p.mul_(1 / gain)
             p.copy_(p.to(dtype).float())
     model.eval()
@@ -136,7 +170,9 @@ def main():
     eos_ids = eos if isinstance(eos, list) else [eos]
     rows = prompts(c)
     limit = 24  # max_position_embeddings, cut for the test's sake
-    c = dict(c, max_position_embeddings=limit)
+    positions = "n_positions" if c["model_type"] == "gpt2" else \
+        "max_position_embeddings"
+    c = dict(c, **{positions: limit})
 
     why = None
     for seed in range(SEEDS):
