@@ -251,6 +251,11 @@ SmallVector<Value, 3> mlir::tfm::projectAllHeads(OpBuilder &b, Location loc,
   return result;
 }
 
+Value mlir::tfm::splitAttentionHeads(OpBuilder &b, Location loc, Value x,
+                                     int64_t heads) {
+  return splitHeads(b, loc, x, heads);
+}
+
 Value mlir::tfm::mergeAttentionHeads(OpBuilder &b, Location loc, Value x) {
   return mergeHeads(b, loc, x);
 }

@@ -28,6 +28,9 @@ SmallVector<Value, 3> projectAllHeads(OpBuilder &b, Location loc, Value input,
                                       Value packedWeight, Value packedBias,
                                       int64_t heads, int64_t kvHeads = 0);
 
+/// Splits heads: [B, S, H*D] -> [B, H, S, D].
+Value splitAttentionHeads(OpBuilder &b, Location loc, Value x, int64_t heads);
+
 /// Merges heads: [B, H, S, D] -> [B, S, H*D].
 Value mergeAttentionHeads(OpBuilder &b, Location loc, Value x);
 
