@@ -184,10 +184,13 @@ FailureOr<ModelConfig> mlir::tfm::loadCheckpoint(StringRef dirPath,
     if (!genEos.empty())
       eos = genEos;
   }
-  // Hugging Face models reserve no padding id; batches are padded with
-  // vocab_size, outside the vocabulary, so that no real token (an eos
-  // inside a chat prompt, say) is ever taken for padding.
-  c.padId = vocab;
+  // Hugging Face language models reserve no padding id; batches are padded
+  // with vocab_size, outside the vocabulary, so that no real token (an eos
+  // inside a chat prompt, say) is ever taken for padding. Encoders (BERT)
+  // mask their pad_token_id, which their architecture reads, as their
+  // tokenizers' attention_mask does.
+  if (c.hasDecoder())
+    c.padId = vocab;
   c.bosId = bos.empty() ? 0 : bos.front();
   if (eos.empty()) {
     // No end of sequence: generation stops at --max-new-tokens or the

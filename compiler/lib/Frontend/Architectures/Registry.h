@@ -21,6 +21,7 @@ std::unique_ptr<ArchitectureSpec> createTorchEncoderDecoderArchitecture();
 std::unique_ptr<ArchitectureSpec> createLlamaArchitecture();
 std::unique_ptr<ArchitectureSpec> createQwen2Architecture();
 std::unique_ptr<ArchitectureSpec> createMistralArchitecture();
+std::unique_ptr<ArchitectureSpec> createBertArchitecture();
 
 inline void
 registerArchitectures(std::vector<std::unique_ptr<ArchitectureSpec>> &list) {
@@ -31,6 +32,7 @@ registerArchitectures(std::vector<std::unique_ptr<ArchitectureSpec>> &list) {
   list.push_back(createLlamaArchitecture());
   list.push_back(createQwen2Architecture());
   list.push_back(createMistralArchitecture());
+  list.push_back(createBertArchitecture());
 }
 
 } // namespace mlir::tfm
