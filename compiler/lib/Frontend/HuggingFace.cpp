@@ -4,8 +4,8 @@
 // architecture, whose file reads the rest), the weights (model.safetensors,
 // or shards listed by model.safetensors.index.json) and optionally
 // generation_config.json (bos and eos ids). Keys that do not change what the
-// model computes (`architectures`, `torch_dtype`, `use_cache`, ...) are not
-// read; a value tfmc cannot honour is an error naming its key.
+// model computes (`architectures`, save for BERT's tensor names,
+// `torch_dtype`, `use_cache`, ...) are not read; a value tfmc cannot honour is an error naming its key.
 //
 //===----------------------------------------------------------------------===//
 
