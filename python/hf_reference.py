@@ -390,3 +390,170 @@ def write_checkpoint(model, config, out_dir, dtype=torch.float32, shards=1,
     if generation_config is not None:
         with open(os.path.join(out_dir, "generation_config.json"), "w") as f:
             json.dump(generation_config, f, indent=2)
+
+
+# BERT, from modeling_bert.py: BertEmbeddings, BertSelfAttention (eager,
+# with the extended attention mask), BertSelfOutput, BertIntermediate,
+# BertOutput, BertLayer, BertModel (last_hidden_state; the pooler is not
+# computed).
+
+def bert_activation(name):
+    """ACT2FN of activations.py for the names BERT configs use."""
+    if name == "gelu":
+        return nn.functional.gelu  # GELUActivation: erf
+    if name == "gelu_new":  # NewGELUActivation
+        return lambda x: 0.5 * x * (1.0 + torch.tanh(
+            math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+    if name == "gelu_pytorch_tanh":
+        return lambda x: nn.functional.gelu(x, approximate="tanh")
+    if name == "relu":
+        return nn.functional.relu
+    raise ValueError(f"hidden_act {name}")
+
+
+class BertEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        e = c["hidden_size"]
+        self.word_embeddings = nn.Embedding(c["vocab_size"], e,
+                                            padding_idx=c.get("pad_token_id"))
+        self.position_embeddings = nn.Embedding(c["max_position_embeddings"],
+                                                e)
+        self.token_type_embeddings = nn.Embedding(c.get("type_vocab_size", 2),
+                                                  e)
+        self.LayerNorm = nn.LayerNorm(e, eps=c.get("layer_norm_eps", 1e-12))
+
+    def forward(self, ids, token_type_ids):
+        positions = torch.arange(ids.shape[1])[None]
+        embeddings = self.word_embeddings(ids) + \
+            self.token_type_embeddings(token_type_ids)
+        embeddings += self.position_embeddings(positions)
+        return self.LayerNorm(embeddings)
+
+
+class BertSelfAttention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        e = c["hidden_size"]
+        self.heads = c["num_attention_heads"]
+        self.head_size = e // self.heads
+        self.query = nn.Linear(e, e)
+        self.key = nn.Linear(e, e)
+        self.value = nn.Linear(e, e)
+
+    def forward(self, x, extended_mask):
+        b, s, _ = x.shape
+
+        def heads(t):
+            return t.view(b, s, self.heads, self.head_size).transpose(1, 2)
+        q, k, v = heads(self.query(x)), heads(self.key(x)), heads(self.value(x))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(
+            self.head_size)
+        scores = scores + extended_mask
+        probs = nn.functional.softmax(scores, dim=-1)
+        context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
+        return context.view(b, s, -1)
+
+
+class BertDenseNorm(nn.Module):
+    """BertSelfOutput and BertOutput: LayerNorm(dense(h) + input)."""
+
+    def __init__(self, c, inputs):
+        super().__init__()
+        self.dense = nn.Linear(inputs, c["hidden_size"])
+        self.LayerNorm = nn.LayerNorm(c["hidden_size"],
+                                      eps=c.get("layer_norm_eps", 1e-12))
+
+    def forward(self, h, input_tensor):
+        return self.LayerNorm(self.dense(h) + input_tensor)
+
+
+class BertAttention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.self = BertSelfAttention(c)
+        self.output = BertDenseNorm(c, c["hidden_size"])
+
+    def forward(self, x, extended_mask):
+        return self.output(self.self(x, extended_mask), x)
+
+
+class BertIntermediate(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c["hidden_size"], c["intermediate_size"])
+        self.act = bert_activation(c.get("hidden_act", "gelu"))
+
+    def forward(self, x):
+        return self.act(self.dense(x))
+
+
+class BertLayer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.attention = BertAttention(c)
+        self.intermediate = BertIntermediate(c)
+        self.output = BertDenseNorm(c, c["intermediate_size"])
+
+    def forward(self, x, extended_mask):
+        a = self.attention(x, extended_mask)
+        return self.output(self.intermediate(a), a)
+
+
+class BertEncoder(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.layer = nn.ModuleList(BertLayer(c)
+                                   for _ in range(c["num_hidden_layers"]))
+
+
+class BertPooler(nn.Module):
+    """Saved with BertModel's weights; its output is not compared."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c["hidden_size"], c["hidden_size"])
+
+
+class BertModel(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.config = c
+        self.embeddings = BertEmbeddings(c)
+        self.encoder = BertEncoder(c)
+        self.pooler = BertPooler(c)
+
+    def forward(self, ids, token_type_ids=None, attention_mask=None):
+        """last_hidden_state [B, S, E]; attention_mask [B, S] (1 = attend)
+        as the tokenizer gives it, all ones when None."""
+        if token_type_ids is None:
+            token_type_ids = torch.zeros_like(ids)
+        if attention_mask is None:
+            attention_mask = torch.ones_like(ids)
+        # get_extended_attention_mask: [B, 1, 1, S], 0 or the dtype's min.
+        extended = (1.0 - attention_mask[:, None, None, :].float()) * \
+            torch.finfo(torch.float32).min
+        x = self.embeddings(ids, token_type_ids)
+        for layer in self.encoder.layer:
+            x = layer(x, extended)
+        return x
+
+
+class BertForMaskedLM(nn.Module):
+    """The base model under `bert.` and the masked-LM head's tensors
+    (cls.predictions.*), which tfmc does not compute."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.config = c
+        self.bert = BertModel(c)
+        e = c["hidden_size"]
+        self.cls = nn.Module()
+        self.cls.predictions = nn.Module()
+        self.cls.predictions.transform = nn.Module()
+        self.cls.predictions.transform.dense = nn.Linear(e, e)
+        self.cls.predictions.transform.LayerNorm = nn.LayerNorm(e)
+        self.cls.predictions.bias = nn.Parameter(torch.zeros(c["vocab_size"]))
+
+    def forward(self, *args, **kw):
+        return self.bert(*args, **kw)

@@ -29,6 +29,11 @@ config.substitutions.append(("%hf_models", " ".join([
     config.python_executable,
     os.path.join(config.tfm_src_root, "test", "Models", "lib", "hf_models.py"),
     "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
+config.substitutions.append(("%hf_encoders", " ".join([
+    config.python_executable,
+    os.path.join(config.tfm_src_root, "test", "Models", "lib",
+                 "hf_encoders.py"),
+    "--tfmc", os.path.join(config.tfm_tools_dir, "tfmc")])))
 config.substitutions.append(("%attention_maps", " ".join([
     config.python_executable,
     os.path.join(config.tfm_src_root, "test", "Models", "lib",

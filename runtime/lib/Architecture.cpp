@@ -98,12 +98,22 @@ public:
   Flag resultFlag() const override { return Flag::HiddenStates; }
   const char *resultName() const override { return "hidden"; }
 
+  /// The inputs of @encode and @encode_attention: the ids, and their token
+  /// types when the model takes them.
+  static std::map<std::string, const InputTensor *>
+  inputs(const ModelInfo &m, const InputTensor &ids, const InputTensor &types) {
+    std::map<std::string, const InputTensor *> in = {{"ids", &ids}};
+    if (m.typeVocabSize > 0)
+      in["token_type_ids"] = &types;
+    return in;
+  }
+
   std::optional<InputTensor> run(Model &model, const ModelInfo &m,
                                  const IdBatch &batch,
                                  const std::optional<IdBatch> &,
                                  const CommandLine &) const override {
-    InputTensor ids = idTensor(batch);
-    InputTensor result = model.call("encode", {{"ids", &ids}});
+    InputTensor ids = idTensor(batch), types = tokenTypeTensor(batch);
+    InputTensor result = model.call("encode", inputs(m, ids, types));
     // Outputs at padded positions are zero.
     float *h = static_cast<float *>(result.data.get());
     for (int64_t b = 0; b < batch.rows; ++b)
@@ -117,9 +127,20 @@ public:
                      const IdBatch &batch, const std::optional<IdBatch> &,
                      const Rows &) const override {
     Rows sources = unpaddedRows(batch, m.padId);
-    InputTensor srcIds = idTensor(padRows(sources, m.padId));
+    IdBatch padded = padRows(sources, m.padId);
+    // Each row's token types, cut as its ids are.
+    if (!batch.tokenTypes.empty()) {
+      padded.tokenTypes.assign(padded.rows * padded.cols, 0);
+      for (int64_t b = 0; b < padded.rows; ++b)
+        std::copy_n(batch.tokenTypes.begin() + b * batch.cols,
+                    sources[b].size(),
+                    padded.tokenTypes.begin() + b * padded.cols);
+    }
+    InputTensor srcIds = idTensor(padded), types = tokenTypeTensor(padded);
     AttentionPage page = pageFor(m);
-    addEncoderMaps(page, model, m, "ids", sources, srcIds);
+    addMaps(page, "encoder self-attention",
+            model.callAll("encode_attention", inputs(m, srcIds, types)),
+            labels(sources, sources, m.srcVocab, m.srcVocab));
     page.write(path);
   }
 };

@@ -28,6 +28,12 @@ const std::vector<FlagSpec> &tfm::runtime::flagTable() {
        "({pad_id})"},
       {Flag::Text, "--text", nullptr, V::Text, "\"...\"", kAnyModel,
        "whitespace-separated words of the model's vocabulary"},
+      // Encoders with token types (BERT's segments).
+      {Flag::TokenTypeIds, "--token-type-ids", nullptr, V::Text, "\"ID ...\"",
+       kEncoderModel,
+       "token types of --ids, in [0, {type_vocab_size}) (default: all 0)"},
+      {Flag::TokenTypeInput, "--token-type-input", nullptr, V::String, "T.npy",
+       kEncoderModel, "int32/int64 token types of --input, the same shape"},
       // What comes out, by architecture.
       {Flag::HiddenStates, "--output", nullptr, V::String, "H.npy",
        kEncoderModel,

@@ -50,6 +50,8 @@ enum class Flag {
   NoCache,
   TargetIds,
   TargetInput,
+  TokenTypeIds,
+  TokenTypeInput,
   PrintIds,
   DumpAttention,
   Weights,

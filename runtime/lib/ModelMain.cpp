@@ -62,6 +62,7 @@ ModelInfo parseModelInfo(const char *text) {
   m.tgtVocabSize = integer("tgt_vocab_size");
   m.maxSeqLen = integer("max_seq_len");
   m.padId = integer("pad_id");
+  m.typeVocabSize = integer("type_vocab_size");
   m.bosId = integer("bos_id");
   m.eosId = integer("eos_id");
   m.eosIds = {m.eosId};
@@ -84,6 +85,11 @@ ModelInfo parseModelInfo(const char *text) {
 void printModelHelp(const std::string &program, const ModelInfo &m,
                     const Architecture &arch) {
   bool text = !arch.inputVocab(m).empty();
+  std::vector<Flag> hidden;
+  if (!text)
+    hidden.push_back(Flag::Text);
+  if (m.typeVocabSize == 0)
+    hidden.insert(hidden.end(), {Flag::TokenTypeIds, Flag::TokenTypeInput});
   std::printf("usage: %s (--ids \"5 9 13\" | --input IDS.npy%s) [options]\n\n"
               "A compiled %s model (d_model %lld, max_seq_len %lld).\n\n",
               program.c_str(), text ? " | --text \"...\"" : "",
@@ -93,8 +99,9 @@ void printModelHelp(const std::string &program, const ModelInfo &m,
                 {{"d_model", std::to_string(m.dModel)},
                  {"pad_id", std::to_string(m.padId)},
                  {"tgt_vocab_size", std::to_string(m.tgtVocabSize)},
-                 {"bos_id", std::to_string(m.bosId)}},
-                text ? std::vector<Flag>{} : std::vector<Flag>{Flag::Text});
+                 {"bos_id", std::to_string(m.bosId)},
+                 {"type_vocab_size", std::to_string(m.typeVocabSize)}},
+                hidden);
 }
 
 IdBatch parseIdList(const std::string &flag, const std::string &text) {
@@ -167,6 +174,36 @@ void validate(const IdBatch &batch, const std::string &subject, int64_t vocab,
                                ") is outside the vocabulary [0, " +
                                std::to_string(vocab) + ")");
   }
+}
+
+/// Reads the token types of --token-type-ids or --token-type-input into
+/// `batch`: the same shape as its ids, each in [0, type_vocab_size).
+void readTokenTypes(const CommandLine &o, const ModelInfo &m, IdBatch &batch) {
+  const auto &text = o.value(Flag::TokenTypeIds);
+  const auto &file = o.value(Flag::TokenTypeInput);
+  if (!text && !file)
+    return;
+  std::string subject = text ? "--token-type-ids" : *file;
+  if (text && file)
+    throw Error("--token-type-ids",
+                "cannot be combined with --token-type-input");
+  if (m.typeVocabSize == 0)
+    throw Error(subject, "the model takes no token types");
+  IdBatch types = text ? parseIdList(subject, *text) : readIdFile(subject);
+  if (types.rows != batch.rows || types.cols != batch.cols)
+    throw Error(subject, "token types of shape [" + std::to_string(types.rows) +
+                             ", " + std::to_string(types.cols) +
+                             "] for ids of shape [" +
+                             std::to_string(batch.rows) + ", " +
+                             std::to_string(batch.cols) + "]");
+  for (int64_t i = 0; i < types.rows * types.cols; ++i)
+    if (types.ids[i] < 0 || types.ids[i] >= m.typeVocabSize)
+      throw Error(subject, "token type " + std::to_string(types.ids[i]) +
+                               " (row " + std::to_string(i / types.cols) +
+                               ", position " + std::to_string(i % types.cols) +
+                               ") is outside [0, " +
+                               std::to_string(m.typeVocabSize) + ")");
+  batch.tokenTypes = std::move(types.ids);
 }
 
 StridedView viewOf(const InputTensor &t) {
@@ -260,6 +297,7 @@ int tfm::runtime::runModel(int argc, char **argv, const tfm_module &module) {
     batch = readIdFile(subject);
   }
   validate(batch, subject, arch.inputVocabSize(m), m.maxSeqLen, m.padId);
+  readTokenTypes(o, m, batch);
 
   std::optional<IdBatch> target;
   if (o.has(Flag::TargetIds) || o.has(Flag::TargetInput)) {

@@ -15,6 +15,15 @@ InputTensor tfm::runtime::idTensor(const IdBatch &batch) {
   return t;
 }
 
+InputTensor tfm::runtime::tokenTypeTensor(const IdBatch &batch) {
+  IdBatch types;
+  types.rows = batch.rows;
+  types.cols = batch.cols;
+  types.ids = batch.tokenTypes;
+  types.ids.resize(batch.rows * batch.cols, 0);
+  return idTensor(types);
+}
+
 /// A contiguous float copy of a [d0, d1, d2] result.
 InputTensor tfm::runtime::copyResult(const StridedView &view) {
   InputTensor t;

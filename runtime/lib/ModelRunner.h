@@ -28,6 +28,8 @@ struct ModelInfo {
   std::string architecture;
   int64_t dModel = 0, srcVocabSize = 0, tgtVocabSize = 0, maxSeqLen = 0;
   int64_t padId = 0, bosId = 0, eosId = 0;
+  /// Token types the model takes (BERT's type_vocab_size); 0: none.
+  int64_t typeVocabSize = 0;
   /// Every id that ends a sequence: eos_id and the eos_ids of Hugging Face
   /// checkpoints that have several.
   std::vector<int64_t> eosIds;
@@ -45,11 +47,17 @@ struct ModelInfo {
 struct IdBatch {
   int64_t rows = 0, cols = 0;
   std::vector<int64_t> ids;
+  /// Their token types [B, S] (BERT's segments, --token-type-ids) for
+  /// models that take them; empty: all 0.
+  std::vector<int64_t> tokenTypes;
   int64_t at(int64_t b, int64_t s) const { return ids[b * cols + s]; }
 };
 
 /// Ids as an int64 tensor [B, S].
 InputTensor idTensor(const IdBatch &batch);
+/// The batch's token types as an int64 tensor [B, S] (zeros when none
+/// were given).
+InputTensor tokenTypeTensor(const IdBatch &batch);
 
 /// A contiguous float copy of a result.
 InputTensor copyResult(const StridedView &view);

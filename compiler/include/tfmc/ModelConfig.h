@@ -52,6 +52,11 @@ struct ModelConfig {
   // encoder, tgtVocabSize for a decoder.
   int64_t srcVocabSize = 0, tgtVocabSize = 0;
   int64_t maxSeqLen = 0, padId = 0, bosId = 0, eosId = 0;
+  /// Token types (BERT's segments); 0: the model takes none.
+  int64_t typeVocabSize = 0;
+  /// What a checkpoint's tensor names start with when its architecture
+  /// accepts several layouts (BERT's "bert." in BertFor* checkpoints).
+  std::string weightPrefix;
   /// Further end-of-sequence ids (Hugging Face's eos_token_id lists).
   std::vector<int64_t> extraEosIds;
   /// Key/value heads (grouped-query attention; 0: numHeads) and the head

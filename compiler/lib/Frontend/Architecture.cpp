@@ -194,8 +194,11 @@ mlir::tfm::buildEncoderEntryPoints(ModuleBuilder &m,
   };
   ModuleBuilder::Layer layer = layerFunction(parts.layerName, false);
 
-  BlockBuilder &f = m.beginEntry(parts.entry, {{parts.idsName, m.idsType()}},
-                                 weights, hidden);
+  SmallVector<std::pair<StringRef, Type>> inputs = {
+      {parts.idsName, m.idsType()}};
+  for (const std::string &name : parts.extraIdInputs)
+    inputs.push_back({name, m.idsType()});
+  BlockBuilder &f = m.beginEntry(parts.entry, inputs, weights, hidden);
   Value ids = f.input(parts.idsName);
   Value padding = f.paddingMask(ids);
   Value x = m.runLayers(layer, prefix, parts.numLayers, parts.embed(f, ids),
@@ -205,8 +208,8 @@ mlir::tfm::buildEncoderEntryPoints(ModuleBuilder &m,
   ModuleBuilder::Layer mapsLayer =
       layerFunction(parts.layerName + "_maps", true);
   BlockBuilder &g =
-      m.beginEntry(parts.entry + "_attention", {{parts.idsName, m.idsType()}},
-                   weights, SmallVector<Type>(parts.numLayers, m.mapType()));
+      m.beginEntry(parts.entry + "_attention", inputs, weights,
+                   SmallVector<Type>(parts.numLayers, m.mapType()));
   ids = g.input(parts.idsName);
   padding = g.paddingMask(ids);
   SmallVector<Value> maps;

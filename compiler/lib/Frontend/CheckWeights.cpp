@@ -1,5 +1,6 @@
 //===- CheckWeights.cpp - the weights file against the model ----*- C++ -*-===//
 
+#include "tfmc/Frontend/Architecture.h"
 #include "tfmc/ModelBuilder.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -43,6 +44,8 @@ mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
     return nullptr;
   };
 
+  const ArchitectureSpec *architecture =
+      lookupArchitecture(config.architecture, config.huggingFace);
   std::vector<WeightSpec> used;
   std::vector<std::string> missing;
   llvm::StringSet<> expected;
@@ -76,7 +79,8 @@ mlir::tfm::checkWeights(const ModelConfig &config, std::string &error) {
   std::vector<std::string> unexpected;
   for (const ::tfm::safetensors::Header &header : headers)
     for (const ::tfm::safetensors::TensorInfo &t : header.tensors)
-      if (!expected.contains(t.name))
+      if (!expected.contains(t.name) &&
+          !architecture->isUnusedHeadTensor(t.name))
         unexpected.push_back(t.name);
 
   auto list = [](const std::vector<std::string> &names) {

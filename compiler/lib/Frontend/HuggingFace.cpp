@@ -4,8 +4,8 @@
 // architecture, whose file reads the rest), the weights (model.safetensors,
 // or shards listed by model.safetensors.index.json) and optionally
 // generation_config.json (bos and eos ids). Keys that do not change what the
-// model computes (`architectures`, `torch_dtype`, `use_cache`, ...) are not
-// read; a value tfmc cannot honour is an error naming its key.
+// model computes (`architectures`, save for BERT's tensor names,
+// `torch_dtype`, `use_cache`, ...) are not read; a value tfmc cannot honour is an error naming its key.
 //
 //===----------------------------------------------------------------------===//
 
@@ -184,10 +184,13 @@ FailureOr<ModelConfig> mlir::tfm::loadCheckpoint(StringRef dirPath,
     if (!genEos.empty())
       eos = genEos;
   }
-  // Hugging Face models reserve no padding id; batches are padded with
-  // vocab_size, outside the vocabulary, so that no real token (an eos
-  // inside a chat prompt, say) is ever taken for padding.
-  c.padId = vocab;
+  // Hugging Face language models reserve no padding id; batches are padded
+  // with vocab_size, outside the vocabulary, so that no real token (an eos
+  // inside a chat prompt, say) is ever taken for padding. Encoders (BERT)
+  // mask their pad_token_id, which their architecture reads, as their
+  // tokenizers' attention_mask does.
+  if (c.hasDecoder())
+    c.padId = vocab;
   c.bosId = bos.empty() ? 0 : bos.front();
   if (eos.empty()) {
     // No end of sequence: generation stops at --max-new-tokens or the

@@ -193,6 +193,7 @@ std::string ModelConfig::toRuntimeJson() const {
   os << "{\"architecture\": " << jsonString(kindName())
      << ", \"d_model\": " << dModel << ", \"src_vocab_size\": " << srcVocabSize
      << ", \"tgt_vocab_size\": " << tgtVocabSize
+     << ", \"type_vocab_size\": " << typeVocabSize
      << ", \"max_seq_len\": " << maxSeqLen << ", \"pad_id\": " << padId
      << ", \"bos_id\": " << bosId << ", \"eos_id\": " << eosId
      << ", \"eos_ids\": [";

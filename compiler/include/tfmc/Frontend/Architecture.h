@@ -41,6 +41,10 @@ public:
   virtual void readKeys(ConfigReader &keys, ModelConfig &c) const = 0;
   /// Every weight, in a fixed order.
   virtual std::vector<WeightSpec> weights(const ModelConfig &c) const = 0;
+  /// Whether a checkpoint tensor that weights() does not list belongs to a
+  /// head tfmc does not compute (BERT's pooler and masked-LM head): such
+  /// tensors are accepted and never read.
+  virtual bool isUnusedHeadTensor(StringRef name) const { return false; }
   /// Adds the entry points to the module.
   virtual void buildEntryPoints(ModuleBuilder &m) const = 0;
 };
@@ -127,6 +131,9 @@ struct EncoderParts {
   std::string layerName = "encoder_layer";
   /// The ids input's name.
   std::string idsName = "ids";
+  /// Further inputs shaped like the ids (BERT's token_type_ids), which
+  /// `embed` reads with BlockBuilder::input.
+  std::vector<std::string> extraIdInputs;
   /// Prefix of layer i's weights: layerPrefix + i.
   std::string layerPrefix;
   int64_t numLayers = 0;

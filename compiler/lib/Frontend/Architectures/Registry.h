@@ -22,6 +22,7 @@ std::unique_ptr<ArchitectureSpec> createLlamaArchitecture();
 std::unique_ptr<ArchitectureSpec> createQwen2Architecture();
 std::unique_ptr<ArchitectureSpec> createMistralArchitecture();
 std::unique_ptr<ArchitectureSpec> createGpt2Architecture();
+std::unique_ptr<ArchitectureSpec> createBertArchitecture();
 
 inline void
 registerArchitectures(std::vector<std::unique_ptr<ArchitectureSpec>> &list) {
@@ -33,6 +34,7 @@ registerArchitectures(std::vector<std::unique_ptr<ArchitectureSpec>> &list) {
   list.push_back(createQwen2Architecture());
   list.push_back(createMistralArchitecture());
   list.push_back(createGpt2Architecture());
+  list.push_back(createBertArchitecture());
 }
 
 } // namespace mlir::tfm
