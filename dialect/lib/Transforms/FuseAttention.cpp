@@ -176,7 +176,7 @@ private:
   void buildBlock(ValueRange ivs, Value out);
   SmallVector<Value> buildScores(bool masked, Value k0, Value nk);
   Value applyMask(Value s, Value key, Value clampedKey, int64_t lanesBlock);
-  void buildValues(Value k0, Value nk, ArrayRef<Value> alpha);
+  void buildValues(Value k0, Value nk, ArrayRef<Value> alpha, bool guarded);
   void buildRow(ValueRange ivs, Value out);
   Value maskPenalty(Value head, Value row, Value key);
   /// The key/value head that query head `head` reads: head / group.
@@ -441,12 +441,13 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
         // Masking is needed with a mask operand, and on blocks that cross
         // the diagonal (a key past the first query's last visible one).
         SmallVector<Value> blockMax;
+        Value crosses;
         if (mask) {
           blockMax = buildScores(/*masked=*/true, k0, nk);
         } else if (op.getCausal()) {
           Value lastKey = sub(add(k0, nk), c1);
           Value firstVisible = add(q0, causalOffset);
-          Value crosses = arith::CmpIOp::create(
+          crosses = arith::CmpIOp::create(
               b, loc, arith::CmpIPredicate::sgt, lastKey, firstVisible);
           SmallVector<Type> types(nv, vecType);
           auto ifOp = scf::IfOp::create(b, loc, types, crosses,
@@ -498,7 +499,19 @@ void FlashBuilder::buildBlock(ValueRange ivs, Value out) {
               arith::AddFOp::create(b, loc, l, expLoop.getResult(c)));
         }
 
-        buildValues(k0, nk, alpha);
+        // Only blocks that cross the diagonal hold keys the causal flag
+        // hides; the others take the unguarded FMAs.
+        if (crosses) {
+          auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, crosses,
+                                        /*withElse=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+          buildValues(k0, nk, alpha, /*guarded=*/true);
+          b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+          buildValues(k0, nk, alpha, /*guarded=*/false);
+        } else {
+          buildValues(k0, nk, alpha, /*guarded=*/static_cast<bool>(mask));
+        }
         scf::YieldOp::create(b, loc, next);
       });
 
@@ -983,10 +996,12 @@ Value FlashBuilder::fmaUnlessHidden(Value p, Value x, Value acc) {
 /// Oᵀ = Oᵀ·alpha + Vᵀ·P for the key block at k0 (nk keys), valueRows rows
 /// of Oᵀ at a time; rows of the padding read the last column of V. Hidden
 /// keys are skipped lane by lane, whatever their values hold.
-void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha) {
+void FlashBuilder::buildValues(Value k0, Value nk, ArrayRef<Value> alpha,
+                               bool guarded) {
   Value c0 = idx(0), c1 = idx(1);
-  // Keys hidden from a query (p = 0) add nothing to its row.
-  bool maybeHidden = mask || op.getCausal();
+  // Keys hidden from a query (p = 0) add nothing to its row, whatever V
+  // holds there: `guarded` where the block may hold hidden keys.
+  bool maybeHidden = guarded;
   Value lastColumn = sub(valueDepth, c1);
   Value numTiles = ceilDiv(valueDepthPadded, idx(valueRows));
   scf::ForOp::create(
